@@ -1,0 +1,50 @@
+"""Vitrina: the РЭЦ/ЦПЭ marketplace-support regulation, run as BPMN."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine as SAEngine
+
+from . import config as app_config
+from .clock import SystemClock
+from .extensions import db, migrate
+from .workflow.runtime import Runtime
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("VITRINA_INSTANCE_PATH") or
+                os.path.join(app_config.ROOT, "instance"), instance_relative_config=True)
+    app.config.from_mapping(app_config.defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(app_config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    from . import models  # noqa: F401  (tables must be known to Alembic and create_all)
+
+    clock = app.config.get("VITRINA_CLOCK") or SystemClock()
+    from .workflow.calendar_overrides import load_overrides
+    app.extensions["vitrina"] = Runtime.create(clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides)
+
+    from .cli import register_commands
+    register_commands(app)
+    return app
+
+
+@event.listens_for(SAEngine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # WAL lets readers work while a task is being completed; NORMAL sync is durable in WAL
+    # mode except for the last commits on power loss; foreign keys are off by default.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

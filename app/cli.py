@@ -1,0 +1,225 @@
+"""The ``vitrina`` command: Flask's CLI with the app's own subcommands."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from .dates import fmt_datetime
+from .engine import ModelInvalid
+from .extensions import db
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+def _print_problems(exc: ModelInvalid) -> None:
+    click.secho(f"Модель не принята: {len(exc.problems)} замечаний", fg="red", err=True)
+    for problem in exc.problems:
+        click.echo(f"  {problem}", err=True)
+
+
+@click.command("check")
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def check_command(folder):
+    """Проверить модель (BPMN) в папке, не развёртывая её."""
+    from .workflow.deployments import check_bundle, read_bundle
+    folder = folder or current_app.config["VITRINA_BPMN_DIR"]
+    try:
+        model = check_bundle(read_bundle(folder))
+    except ModelInvalid as exc:
+        _print_problems(exc)
+        sys.exit(1)
+    click.echo(f"Модель в порядке: процессы {', '.join(sorted(model.specs))}; версия {model.key[:12]}")
+
+
+@click.command("deploy")
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--comment", help="Комментарий к версии.")
+@click.option("--actor", default="cli", show_default=True, help="Кто развёртывает.")
+@with_appcontext
+def deploy_command(folder, comment, actor):
+    """Развернуть модель из папки (по умолчанию bpmn/) как новую версию."""
+    from .workflow.deployments import deploy_bundle, read_bundle
+    folder = folder or current_app.config["VITRINA_BPMN_DIR"]
+    try:
+        deployment, created = deploy_bundle(read_bundle(folder), actor=actor, comment=comment)
+    except ModelInvalid as exc:
+        _print_problems(exc)
+        click.echo("Действующая версия не изменилась.", err=True)
+        sys.exit(1)
+    word = "развёрнута" if created else "уже развёрнута, без изменений"
+    click.echo(f"Версия {deployment.id} ({deployment.key[:12]}) {word}")
+
+
+@click.command("versions")
+@with_appcontext
+def versions_command():
+    """Показать развёрнутые версии модели."""
+    from .models import Deployment
+    for d in db.session.scalars(select(Deployment).order_by(Deployment.id)):
+        files = ", ".join(f.name for f in d.files)
+        click.echo(f"{d.id:>4}  {d.key[:12]}  {fmt_datetime(d.deployed_at)}  {d.deployed_by}  {files}")
+
+
+@click.command("start")
+@click.argument("process_id", default="marketplace_support")
+@click.option("--region", required=True, help="Код региона (две цифры).")
+@click.option("--company-name", required=True)
+@click.option("--company-inn", required=True)
+@click.option("--actor", default="cli", show_default=True)
+@with_appcontext
+def start_command(process_id, region, company_name, company_inn, actor):
+    """Создать экземпляр процесса (заявку)."""
+    from .workflow.instances import start_process
+    instance = start_process(process_id, actor=actor, region=region, company_name=company_name,
+                             company_inn=company_inn)
+    click.echo(f"Заявка {instance.id}: {instance.application_status}")
+
+
+@click.command("instances")
+@click.option("--limit", default=50, show_default=True)
+@with_appcontext
+def instances_command(limit):
+    """Показать последние заявки и их статусы."""
+    from .models import ProcessInstance
+    rows = db.session.scalars(select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit))
+    for i in rows:
+        click.echo(f"{i.id:>6}  {i.process_id:<20} рег. {i.region or '-':<3} {i.application_status or '-':<38}"
+                   f" {i.service_status or '-':<18} {i.company_name or ''}")
+
+
+@click.command("tasks")
+@click.option("--role", help="Роль: client, cpe, mo_rec, ops_rec, operator…")
+@click.option("--region", help="Код региона.")
+@with_appcontext
+def tasks_command(role, region):
+    """Показать открытые задачи (индекс списка задач)."""
+    from .models import OpenTask
+    query = select(OpenTask).order_by(OpenTask.normative_due.is_(None), OpenTask.normative_due, OpenTask.id)
+    if role:
+        query = query.where(OpenTask.role == role)
+    if region:
+        query = query.where(OpenTask.region == region)
+    for t in db.session.scalars(query):
+        click.echo(f"заявка {t.instance_id:>6}  {t.task_id}  [{t.role}] шаг {t.step or '-':<4} {t.name}"
+                   f"  срок {fmt_datetime(t.normative_due)}")
+
+
+@click.command("complete")
+@click.argument("instance_id", type=int)
+@click.argument("task_id")
+@click.option("--data", default="{}", help="Данные формы в JSON.")
+@click.option("--actor", default="cli", show_default=True)
+@with_appcontext
+def complete_command(instance_id, task_id, data, actor):
+    """Выполнить задачу заявки с данными формы."""
+    from .workflow.errors import WorkflowError
+    from .workflow.instances import complete_task
+    try:
+        instance = complete_task(instance_id, task_id, json.loads(data), actor=actor)
+    except json.JSONDecodeError as exc:
+        _fail(f"--data: не JSON: {exc}")
+    except WorkflowError as exc:
+        _fail(str(exc))
+    click.echo(f"Заявка {instance.id}: {instance.application_status}")
+
+
+@click.command("timers")
+@with_appcontext
+def timers_command():
+    """Показать ожидающие таймеры (сроки)."""
+    from .models import Timer
+    for t in db.session.scalars(select(Timer).order_by(Timer.due_at)):
+        click.echo(f"{fmt_datetime(t.due_at)}  заявка {t.instance_id:>6}  шаг {t.step or '-':<4} {t.kind or '-':<12} {t.name}")
+
+
+@click.command("fire-timers")
+@with_appcontext
+def fire_timers_command():
+    """Сработать все таймеры, срок которых наступил."""
+    from .workflow.instances import fire_due_timers
+    from .workflow.runtime import runtime
+    count = fire_due_timers(runtime().clock.now())
+    click.echo(f"Обработано заявок: {count}")
+
+
+@click.group("calendar")
+def calendar_group():
+    """Производственный календарь и его поправки."""
+
+
+@calendar_group.command("show")
+@click.argument("year", type=int)
+@with_appcontext
+def calendar_show(year):
+    """Нерабочие дни года (будни) и рабочие субботы/воскресенья."""
+    from datetime import timedelta
+    from .workflow.runtime import runtime
+    cal, day = runtime().calendar, date(year, 1, 1)
+    while day.year == year:
+        working, weekend = cal.is_working_day(day), day.weekday() >= 5
+        if working == weekend:
+            click.echo(f"{day:%d.%m.%Y}  {'рабочий' if working else 'выходной'}")
+        day += timedelta(days=1)
+
+
+@calendar_group.command("override")
+@click.argument("day", type=click.DateTime(formats=["%d.%m.%Y", "%Y-%m-%d"]))
+@click.option("--working/--day-off", required=True, help="Рабочий день или выходной.")
+@click.option("--decree", required=True, help="Постановление, из которого поправка.")
+@with_appcontext
+def calendar_override(day, working, decree):
+    """Добавить поправку к календарю (побеждает пакет holidays)."""
+    from .workflow.calendar_overrides import set_override
+    set_override(day.date(), working, decree)
+    click.echo(f"{day:%d.%m.%Y}: {'рабочий' if working else 'выходной'} ({decree})")
+
+
+@click.command("setup")
+@click.option("--demo/--no-demo", default=True, help="Демо-данные при первом запуске.")
+@with_appcontext
+def setup_command(demo):
+    """Подготовить базу: миграции, развёртывание модели, демо-данные при первом запуске."""
+    from flask_migrate import upgrade
+    from .workflow.deployments import deploy_bundle, read_bundle
+    upgrade()
+    deployment, created = deploy_bundle(read_bundle(current_app.config["VITRINA_BPMN_DIR"]), actor="setup")
+    click.echo(f"Версия модели {deployment.id} ({'новая' if created else 'без изменений'})")
+    if demo:
+        from .demo import seed_demo
+        if seed_demo():
+            click.echo("Демо-данные созданы")
+
+
+COMMANDS = [check_command, deploy_command, versions_command, start_command, instances_command,
+            tasks_command, complete_command, timers_command, fire_timers_command, calendar_group,
+            setup_command]
+
+
+def register_commands(app) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from . import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main():
+    """Витрина: регламент РЭЦ и ЦПЭ по размещению продукции на ЭТП, исполняемый как BPMN."""
+
+
+if __name__ == "__main__":
+    main()

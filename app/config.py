@@ -1,0 +1,45 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``VITRINA_*`` environment
+variables, then the test config given to ``create_app``."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Working days a client is given before a wait ends in refusal (2.3, 4.1) and to answer a
+# consultation offer. The regulation leaves them to configuration and regional acts, so
+# regions may override them: {"regions": {"77": {"originals": 30}}}.
+DEFAULT_CLIENT_WAITS = {"remarks": 10, "originals": 20, "consultation_offer": 10}
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SECRET_KEY": "dev-only-change-me",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'vitrina.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "VITRINA_BPMN_DIR": str(ROOT / "bpmn"),
+        "VITRINA_FORMS_DIR": str(ROOT / "forms"),
+        "VITRINA_CLIENT_WAITS": dict(DEFAULT_CLIENT_WAITS),
+        "VITRINA_START_SCHEDULER": False,
+    }
+
+
+def from_environment() -> dict:
+    config = {}
+    if url := os.environ.get("VITRINA_DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(url)
+    if secret := os.environ.get("VITRINA_SECRET_KEY"):
+        config["SECRET_KEY"] = secret
+    if waits := os.environ.get("VITRINA_CLIENT_WAITS"):
+        config["VITRINA_CLIENT_WAITS"] = json.loads(waits)
+    return config
+
+
+def _normalise_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; plain postgresql:// URLs would ask for psycopg2.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

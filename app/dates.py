@@ -1,0 +1,19 @@
+"""How dates and times are shown: ДД.ММ.ГГГГ, times in Europe/Moscow."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from .calendar import MOSCOW
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(MOSCOW).date()
+    return value.strftime("%d.%m.%Y")
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")

@@ -1,0 +1,19 @@
+"""The one door to SpiffWorkflow: nothing outside this package imports it.
+
+Everything that crosses the door is a plain value (``Step``, ``HumanTask``, ``WaitingTimer``,
+``ModelProblem``) or opaque state bytes.
+"""
+from .catalog import ElementInfo, FlowInfo, ProcessCatalog
+from .errors import (EngineError, ModelInvalid, ModelProblem, ProcessNotFound, ScriptFailed,
+                     ScriptNotAllowed, StateCorrupt, TaskNotFound, TaskNotReady)
+from .parser import ParsedModel, bundle_hash, parse_bundle
+from .runtime import STATUS_LINES, Engine
+from .views import FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
+
+__all__ = [
+    "Engine", "ParsedModel", "parse_bundle", "bundle_hash", "STATUS_LINES",
+    "ElementInfo", "FlowInfo", "ProcessCatalog",
+    "EngineError", "ModelInvalid", "ModelProblem", "ProcessNotFound", "ScriptFailed",
+    "ScriptNotAllowed", "StateCorrupt", "TaskNotFound", "TaskNotReady",
+    "FiredTimer", "HumanTask", "StatusChange", "Step", "ThrownMessage", "WaitingTimer",
+]

@@ -1,0 +1,60 @@
+"""Errors raised through the engine door. Callers never see SpiffWorkflow's exceptions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EngineError(Exception):
+    """Base class of everything the engine raises."""
+
+
+@dataclass(frozen=True)
+class ModelProblem:
+    file: str
+    element_id: str | None
+    reason: str
+    element_name: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.element_id:
+            where += f", element {self.element_id}"
+            if self.element_name:
+                where += f" «{self.element_name}»"
+        return f"{where}: {self.reason}"
+
+
+class ModelInvalid(EngineError):
+    """A BPMN file that cannot be deployed; ``problems`` names the file, element and reason."""
+
+    def __init__(self, problems: list[ModelProblem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class ScriptNotAllowed(EngineError):
+    """A model script or expression uses something outside the sandbox."""
+
+
+class ScriptFailed(EngineError):
+    """A model script, condition or timer expression raised while running."""
+
+    def __init__(self, message: str, element_id: str | None = None):
+        self.element_id = element_id
+        super().__init__(message)
+
+
+class TaskNotFound(EngineError):
+    """No task with that id in this instance."""
+
+
+class TaskNotReady(EngineError):
+    """The task exists but cannot be completed now (already completed, cancelled, or waiting)."""
+
+
+class ProcessNotFound(EngineError):
+    """No process with that id in the deployed model."""
+
+
+class StateCorrupt(EngineError):
+    """Stored instance state that cannot be restored."""

@@ -1,0 +1,291 @@
+"""The engine door: start instances, list ready human tasks, complete them, fire timers.
+
+Callers pass and receive plain values (``Step``, ``HumanTask``…) and opaque state bytes;
+persistence is theirs. A small cache keeps recently used workflows alive between calls,
+keyed by the caller's (instance id, revision): a hit skips deserialisation, and because the
+key includes the revision a stale object is never used.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime
+from typing import Callable, Mapping
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from .errors import EngineError, ProcessNotFound, ScriptFailed, TaskNotFound, TaskNotReady
+from .functions import ClientWaits, model_functions
+from .parser import ParsedModel, parse_bundle
+from .scripting import RestrictedScriptEngine
+from .serializer import dump_state, load_state
+from .timers import parse_moment
+from .views import FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
+
+STATUS_LINES = ("application_status", "service_status")
+_META = "vitrina"  # key of Vitrina's own bookkeeping in the workflow data
+
+
+def _props(task_spec) -> dict:
+    return (getattr(task_spec, "extensions", None) or {}).get("properties") or {}
+
+
+def _moment(value) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):  # a cycle timer keeps {"next": …}
+        value = value.get("next")
+    try:
+        return parse_moment(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class _Recorder:
+    """Collects what happens while the engine runs: statuses entered, timers fired."""
+
+    def __init__(self, workflow, clock):
+        self.workflow, self.clock = workflow, clock
+        self.meta = workflow.data.setdefault(_META, {"statuses": {}, "ready_at": {}})
+        self.changes: list[StatusChange] = []
+        self.fired: list[FiredTimer] = []
+
+    def entered(self, task) -> None:
+        spec = task.task_spec
+        props = _props(spec)
+        if spec.manual:
+            self.meta["ready_at"][str(task.id)] = self.clock.now().isoformat()
+        for line in STATUS_LINES:
+            new = props.get(line)
+            if new and self.meta["statuses"].get(line) != new:
+                self.changes.append(StatusChange(line, self.meta["statuses"].get(line), new,
+                                                 spec.bpmn_id, spec.bpmn_name))
+                self.meta["statuses"][line] = new
+
+    def ran(self, task) -> None:
+        """Callback after every task the engine (or a person) ran."""
+        spec = task.task_spec
+        if not spec.manual:
+            if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+                self.fired.append(_fired(task))
+            self.entered(task)
+        else:
+            self.meta["ready_at"].pop(str(task.id), None)
+        for child in task.children:
+            if child.state == TaskState.READY and child.task_spec.manual:
+                self.entered(child)
+
+
+class Engine:
+    def __init__(self, clock, calendar, client_waits: Mapping | None = None,
+                 lane_roles: Mapping[str, str] | None = None, cache_size: int = 512):
+        self.clock = clock
+        self.client_waits = ClientWaits(client_waits or {})
+        self.script_engine = RestrictedScriptEngine(clock, model_functions(clock, calendar, self.client_waits))
+        self.lane_roles = dict(lane_roles or {})
+        self._models: OrderedDict[str, ParsedModel] = OrderedDict()
+        self._live: OrderedDict[tuple, BpmnWorkflow] = OrderedDict()
+        self._cache_size = cache_size
+
+    # -- models ---------------------------------------------------------------------------
+    def load(self, files: dict[str, bytes], key: str | None = None) -> ParsedModel:
+        """The parsed model of a bundle, parsed once per content hash."""
+        if key is not None and key in self._models:
+            self._models.move_to_end(key)
+            return self._models[key]
+        model = parse_bundle(files)
+        self._models[model.key] = model
+        while len(self._models) > 16:
+            self._models.popitem(last=False)
+        return model
+
+    def cached(self, key: str) -> ParsedModel | None:
+        model = self._models.get(key)
+        if model is not None:
+            self._models.move_to_end(key)
+        return model
+
+    # -- instances ------------------------------------------------------------------------
+    def start(self, model: ParsedModel, process_id: str, data: dict | None = None,
+              message: ThrownMessage | None = None) -> Step:
+        try:
+            spec, subprocess_specs = model.specs[process_id]
+        except KeyError:
+            raise ProcessNotFound(f"process «{process_id}» is not in the model (has: {sorted(model.specs)})") from None
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
+        if data:
+            workflow.task_tree.data.update(data)
+            for task in workflow.task_tree.children:
+                task.data.update(data)
+        recorder = _Recorder(workflow, self.clock)
+        self._run(workflow, recorder, lambda: workflow.do_engine_steps(did_complete_task=recorder.ran))
+        if message is not None:
+            event = BpmnEvent(self._catching_definition(workflow, message.name), message.payload)
+            self._run(workflow, recorder, lambda: workflow.send_event(event))
+            self._run(workflow, recorder, lambda: workflow.do_engine_steps(did_complete_task=recorder.ran))
+        return self._step(workflow, recorder)
+
+    def complete(self, model: ParsedModel, state: bytes, task_id: str, data: dict | None = None,
+                 cache_key: tuple | None = None) -> Step:
+        workflow = self._restore(model, state, cache_key)
+        task = self._ready_human_task(workflow, task_id)
+        done = self._human(task)
+        recorder = _Recorder(workflow, self.clock)
+
+        def run():
+            if data:
+                task.data.update(data)
+            task.run()
+            recorder.ran(task)
+            workflow.do_engine_steps(did_complete_task=recorder.ran)
+
+        self._run(workflow, recorder, run)
+        step = self._step(workflow, recorder)
+        step.completed_task = done
+        return step
+
+    def advance(self, model: ParsedModel, state: bytes, cache_key: tuple | None = None) -> Step:
+        """Fire every timer due by the clock's now and run what follows."""
+        workflow = self._restore(model, state, cache_key)
+        recorder = _Recorder(workflow, self.clock)
+
+        def run():
+            workflow.refresh_timers()
+            workflow.do_engine_steps(did_complete_task=recorder.ran)
+
+        self._run(workflow, recorder, run)
+        return self._step(workflow, recorder)
+
+    def inspect(self, model: ParsedModel, state: bytes, cache_key: tuple | None = None) -> Step:
+        """The current tasks and timers without running anything."""
+        workflow = self._restore(model, state, cache_key, keep=True)
+        return self._step(workflow, _Recorder(workflow, self.clock), dump=False)
+
+    def keep(self, cache_key: tuple, step: Step) -> None:
+        """Remember the live workflow of a step once the caller has stored it under cache_key."""
+        if step._live is None:
+            return
+        self._live[cache_key] = step._live
+        self._live.move_to_end(cache_key)
+        while len(self._live) > self._cache_size:
+            self._live.popitem(last=False)
+
+    def forget(self, instance_id) -> None:
+        for key in [k for k in self._live if k[0] == instance_id]:
+            del self._live[key]
+
+    # -- internals ------------------------------------------------------------------------
+    def _restore(self, model, state, cache_key, keep=False) -> BpmnWorkflow:
+        if cache_key is not None and cache_key in self._live:
+            # Taken out of the cache: the operation mutates it, and it only goes back (under
+            # the next revision) once the caller has stored the result.
+            return self._live[cache_key] if keep else self._live.pop(cache_key)
+        workflow = load_state(state, model.specs, self.script_engine)
+        if keep and cache_key is not None:
+            self._live[cache_key] = workflow
+        return workflow
+
+    def _run(self, workflow, recorder, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except EngineError:
+            raise
+        except WorkflowException as exc:
+            task = getattr(exc, "task", None) or getattr(exc, "task_spec", None)
+            element = getattr(getattr(task, "task_spec", task), "bpmn_id", None)
+            raise ScriptFailed(str(exc), element) from exc
+        except SpiffWorkflowException as exc:
+            raise ScriptFailed(str(exc)) from exc
+
+    @staticmethod
+    def _catching_definition(workflow, name: str):
+        # Event definitions match by class and name, so the event is built from the catching
+        # start event's own definition rather than from a generic one.
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, MessageEventDefinition) and definition.name == name:
+                return definition
+        raise ProcessNotFound(f"process «{workflow.spec.name}» does not start on message «{name}»")
+
+    def _ready_human_task(self, workflow, task_id: str):
+        try:
+            task = workflow.get_task_from_id(UUID(str(task_id)))
+        except (ValueError, WorkflowException, KeyError):
+            task = None
+        if task is None:
+            raise TaskNotFound(f"no task {task_id} in this instance")
+        if not task.task_spec.manual:
+            raise TaskNotFound(f"task {task_id} is not a human task")
+        if task.state != TaskState.READY:
+            raise TaskNotReady(f"task «{task.task_spec.bpmn_name}» is {TaskState.get_name(task.state).lower()}, not ready")
+        return task
+
+    def _human(self, task) -> HumanTask:
+        spec = task.task_spec
+        props = _props(spec)
+        meta = task.workflow.top_workflow.data.get(_META, {})
+        dues = {}
+        parent = task.parent
+        if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
+            for sibling in parent.children:
+                if sibling is task or sibling.state != TaskState.WAITING:
+                    continue
+                kind = _props(sibling.task_spec).get("deadline_kind")
+                dues.setdefault(kind, _moment(sibling._get_internal_data("event_value")))
+        return HumanTask(
+            id=str(task.id), element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+            lane=spec.lane, step=props.get("step"), form=props.get("form"),
+            ready_at=_moment(meta.get("ready_at", {}).get(str(task.id))),
+            normative_due=dues.get("normative"), indicative_due=dues.get("indicative"),
+            wait_due=dues.get("client_wait"), properties=dict(props),
+        )
+
+    def _step(self, workflow, recorder, dump=True) -> Step:
+        tasks = [self._human(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+        timers = [_waiting(t) for t in workflow.get_tasks(state=TaskState.WAITING)
+                  if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
+        messages = [ThrownMessage(e.event_definition.name, e.payload) for e in workflow.get_events()
+                    if isinstance(e.event_definition, MessageEventDefinition)]
+        last = workflow.last_task
+        data = {k: v for k, v in (last.data if last is not None else {}).items() if k != _META}
+        return Step(
+            state=dump_state(workflow) if dump else b"",
+            completed=workflow.completed,
+            statuses=dict(recorder.meta["statuses"]),
+            tasks=tasks, timers=timers, status_changes=recorder.changes, messages=messages,
+            fired=recorder.fired, data=data, _live=workflow,
+        )
+
+
+def _attached(task):
+    """The activity a boundary timer guards: its sibling under the boundary split."""
+    parent = task.parent
+    if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
+        for sibling in parent.children:
+            if not hasattr(sibling.task_spec, "event_definition"):
+                return sibling
+    return None
+
+
+def _waiting(task) -> WaitingTimer:
+    spec, props, owner = task.task_spec, _props(task.task_spec), _attached(task)
+    return WaitingTimer(
+        task_id=str(task.id), element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+        kind=props.get("deadline_kind"), step=props.get("step"),
+        due_at=_moment(task._get_internal_data("event_value")),
+        interrupting=getattr(spec, "cancel_activity", True),
+        attached_task_id=str(owner.id) if owner else None,
+        attached_element_id=owner.task_spec.bpmn_id if owner else None,
+    )
+
+
+def _fired(task) -> FiredTimer:
+    w = _waiting(task)
+    return FiredTimer(w.task_id, w.element_id, w.name, w.kind, w.step, w.due_at,
+                      w.attached_task_id, w.attached_element_id)
+

@@ -1,0 +1,64 @@
+"""The status vocabularies. The model decides which status each step sets (see bpmn/README.md);
+these enums are the words it may use, checked at deploy."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ApplicationStatus(StrEnum):
+    NEW = "Новая"
+    CPE_REVIEW = "На рассмотрении ЦПЭ"
+    MO_APPROVAL = "На согласовании МО РЭЦ"
+    AWAITING_DOCUMENTS = "Ожидание документов от Клиента"
+    SELECTION = "Проведение отбора"
+    IN_WORK = "В работе"
+    SERVICE_APPROVAL = "Услуга на согласовании МО РЭЦ"
+    SERVICE_APPROVED = "Услуга согласована МО РЭЦ"
+    ROADMAP_APPROVAL = "Дорожная карта на согласовании МО РЭЦ"
+    ROADMAP_APPROVED = "Дорожная карта согласована МО РЭЦ"
+    CLOSING = "Заявка на завершении"
+    DONE = "Заявка завершена"
+    REWORK = "На доработку"
+    REFUSED_CPE = "Отказ ЦПЭ"
+    REFUSED_CLIENT = "Отказ Клиента"
+
+
+class ServiceStatus(StrEnum):
+    APPROVAL = "На согласовании"
+    IN_WORK = "В работе"
+    DONE = "Услуга завершена"
+    RECORDED = "Услуга учтена"
+
+
+class ConsultationStatus(StrEnum):
+    OFFERED = "Предложена Клиенту"
+    MO_REVIEW = "На рассмотрении МО РЭЦ"
+    DONE = "Консультация оказана"
+    REFUSED_CLIENT = "Отказ Клиента"
+
+
+class InstanceState(StrEnum):
+    """Lifecycle of a process instance as stored (not a regulation status)."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class TimerState(StrEnum):
+    WAITING = "waiting"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+
+
+# Which words each status line of each process may use.
+VOCABULARY: dict[tuple[str, str], type[StrEnum]] = {
+    ("marketplace_support", "application_status"): ApplicationStatus,
+    ("marketplace_support", "service_status"): ServiceStatus,
+    ("consultation", "application_status"): ConsultationStatus,
+}
+DEFAULT_VOCABULARY = {"application_status": ApplicationStatus, "service_status": ServiceStatus}
+
+
+def vocabulary(process_id: str, line: str) -> type[StrEnum]:
+    return VOCABULARY.get((process_id, line), DEFAULT_VOCABULARY[line])

@@ -1,0 +1,72 @@
+"""Deploying the model: a bundle of files becomes a version identified by its content hash."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..engine import ModelInvalid, ModelProblem, ParsedModel, bundle_hash
+from ..extensions import db
+from ..models import Deployment, DeploymentFile
+from .errors import NotFound, NothingDeployed
+from .runtime import runtime
+from .validation import check_model
+
+MODEL_SUFFIXES = (".bpmn", ".dmn")
+
+
+def read_bundle(folder: Path | str) -> dict[str, bytes]:
+    folder = Path(folder)
+    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+             if p.is_file() and p.suffix in MODEL_SUFFIXES}
+    if not files:
+        raise ModelInvalid([ModelProblem(str(folder), None, "no .bpmn files in this folder")])
+    return files
+
+
+def forms_dir() -> Path:
+    return Path(current_app.config["VITRINA_FORMS_DIR"])
+
+
+def check_bundle(files: dict[str, bytes]) -> ParsedModel:
+    """Parse and check a bundle; raise ModelInvalid naming every problem."""
+    model = runtime().engine.load(files)
+    problems = check_model(model, forms_dir())
+    if problems:
+        raise ModelInvalid(problems)
+    return model
+
+
+def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = None) -> tuple[Deployment, bool]:
+    """Deploy unless an identical bundle is deployed already; returns (deployment, created)."""
+    key = bundle_hash(files)
+    existing = db.session.scalar(select(Deployment).where(Deployment.key == key))
+    if existing is not None:
+        return existing, False
+    check_bundle(files)  # a refused bundle leaves the previous version deployed
+    deployment = Deployment(key=key, deployed_at=runtime().clock.now(), deployed_by=actor, comment=comment,
+                            files=[DeploymentFile(name=n, content=c) for n, c in sorted(files.items())])
+    db.session.add(deployment)
+    db.session.commit()
+    return deployment, True
+
+
+def current_deployment() -> Deployment:
+    deployment = db.session.scalar(select(Deployment).order_by(Deployment.id.desc()).limit(1))
+    if deployment is None:
+        raise NothingDeployed("no model is deployed yet: run `vitrina deploy`")
+    return deployment
+
+
+def get_deployment(deployment_id: int) -> Deployment:
+    deployment = db.session.get(Deployment, deployment_id)
+    if deployment is None:
+        raise NotFound(f"no deployment {deployment_id}")
+    return deployment
+
+
+def model_of(deployment: Deployment) -> ParsedModel:
+    engine = runtime().engine
+    # The files are only read from the database the first time a version is used.
+    return engine.cached(deployment.key) or engine.load(deployment.file_map(), key=deployment.key)
