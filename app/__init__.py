@@ -33,6 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .workflow.calendar_overrides import load_overrides
     app.extensions["vitrina"] = Runtime.create(clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides)
 
+    from .views import applications, filters
+    filters.register(app)
+    app.register_blueprint(applications.bp)
+
     from .cli import register_commands
     register_commands(app)
     return app

@@ -201,7 +201,27 @@ def setup_command(demo):
             click.echo("Демо-данные созданы")
 
 
-COMMANDS = [check_command, deploy_command, versions_command, start_command, instances_command,
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def serve_command(host, port, threads):
+    """Запустить веб-приложение и планировщик сроков (waitress)."""
+    import logging
+    from waitress import serve
+    from .scheduler import start_scheduler
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = current_app._get_current_object()
+    scheduler = start_scheduler(app)
+    click.echo(f"Витрина: http://{host}:{port}/")
+    try:
+        serve(app, host=host, port=port, threads=threads)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+COMMANDS = [serve_command, check_command, deploy_command, versions_command, start_command, instances_command,
             tasks_command, complete_command, timers_command, fire_timers_command, calendar_group,
             setup_command]
 

@@ -91,8 +91,8 @@ def test_refusal_throws_the_message_that_starts_the_other_process(engine, model)
     step = engine.complete(model, step.state, step.tasks[0].id, {"decision": "reject", "comment": "Неполный пакет"})
     assert step.application_status == "Отказ ЦПЭ"
     assert [(m.name, m.payload) for m in step.messages] == [("offer", {"region": "77", "reason": "Неполный пакет"})]
-    assert model.message_start("offer") == "offer_process"
-    offer = engine.start(model, "offer_process", {"region": "77"}, message=step.messages[0])
+    assert model.message_start("offer") == "consultation"
+    offer = engine.start(model, "consultation", {"region": "77"}, message=step.messages[0])
     assert offer.application_status == "Предложена Клиенту"
     assert offer.tasks[0].lane == "МО РЭЦ"
     assert offer.data["offer"] == {"region": "77", "reason": "Неполный пакет"}

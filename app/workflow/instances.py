@@ -8,6 +8,7 @@ instance the later one fails with ConcurrentUpdate instead of silently undoing t
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import select
@@ -43,8 +44,8 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
     data = dict(data or {})
     open_task = db.session.scalar(select(OpenTask).where(OpenTask.task_id == str(task_id)))
     if open_task is None or open_task.instance_id != instance.id:
-        raise TaskAlreadyDone(f"task {task_id} is not open in application {instance_id}: "
-                              "it was completed or withdrawn; reload the page")
+        raise TaskAlreadyDone(f"задача {task_id} заявки {instance_id} уже выполнена или снята: "
+                              "обновите страницу")
     if validate and open_task.form:
         errors = validate_form(open_task.form, data)
         if errors:
@@ -54,12 +55,13 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
         step = engine.complete(model_of(instance.deployment), instance.engine_state, task_id, data,
                                cache_key=(instance.id, instance.revision))
     except TaskNotReady as exc:
-        raise TaskAlreadyDone(str(exc)) from exc
+        raise TaskAlreadyDone(f"задача уже выполнена или снята: обновите страницу ({exc})") from exc
     except TaskNotFound as exc:
-        raise NotFound(str(exc)) from exc
-    _apply(instance, step, actor=actor, on_behalf_of=on_behalf_of, action="completed",
-           details={"data": data})
-    _commit(instance, step)
+        raise NotFound(f"нет такой задачи в заявке {instance_id}") from exc
+    with _saving():
+        _apply(instance, step, actor=actor, on_behalf_of=on_behalf_of, action="completed",
+               details={"data": data})
+        _commit()
     return instance
 
 
@@ -68,8 +70,9 @@ def advance_instance(instance_id: int, *, actor: str = SYSTEM) -> ProcessInstanc
     instance = get_instance(instance_id)
     step = runtime().engine.advance(model_of(instance.deployment), instance.engine_state,
                                     cache_key=(instance.id, instance.revision))
-    _apply(instance, step, actor=actor, action="timers")
-    _commit(instance, step)
+    with _saving():
+        _apply(instance, step, actor=actor, action="timers")
+        _commit()
     return instance
 
 
@@ -91,7 +94,7 @@ def fire_due_timers(now: datetime) -> int:
 def get_instance(instance_id: int) -> ProcessInstance:
     instance = db.session.get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"no application {instance_id}")
+        raise NotFound(f"заявка {instance_id} не найдена")
     return instance
 
 
@@ -208,14 +211,23 @@ def _route(instance, message: ThrownMessage, actor: str) -> None:
            company_inn=instance.company_inn, deployment=deployment, parent_id=instance.id, message=message)
 
 
-def _commit(instance: ProcessInstance | None = None, step: Step | None = None) -> None:
-    pending = [o for o in db.session.new | db.session.dirty if isinstance(o, ProcessInstance)]
+@contextmanager
+def _saving():
+    """A write that lost the race (the row's revision moved on) becomes a ConcurrentUpdate.
+
+    The conditional UPDATE may run at commit or at any autoflush before it, hence the block.
+    """
     try:
-        db.session.commit()
+        yield
     except StaleDataError as exc:
         db.session.rollback()
-        raise ConcurrentUpdate("the application was changed by someone else at the same time; "
-                               "reload it and try again") from exc
+        raise ConcurrentUpdate("заявку одновременно изменил другой пользователь: обновите страницу "
+                               "и повторите действие") from exc
+
+
+def _commit() -> None:
+    pending = [o for o in db.session.new | db.session.dirty if isinstance(o, ProcessInstance)]
+    db.session.commit()
     engine = runtime().engine
     for obj in pending:
         step = getattr(obj, "_pending_step", None)

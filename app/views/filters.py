@@ -1,0 +1,33 @@
+"""Template filters: dates as ДД.ММ.ГГГГ, times in Moscow, role names in Russian."""
+from __future__ import annotations
+
+from ..dates import fmt_date, fmt_datetime
+from ..roles import Role
+
+AUDIT_ACTIONS = {
+    "started": "Создание",
+    "completed": "Выполнение задачи",
+    "status": "Смена статуса",
+    "timer_fired": "Срабатывание срока",
+}
+TIMER_KINDS = {
+    "normative": "нормативный срок",
+    "indicative": "индикативный срок",
+    "client_wait": "ожидание Клиента",
+    "report_period": "отчётный период",
+}
+
+
+def role_label(value: str | None) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return value or "—"
+
+
+def register(app) -> None:
+    app.add_template_filter(fmt_date, "date")
+    app.add_template_filter(fmt_datetime, "datetime")
+    app.add_template_filter(role_label, "role")
+    app.add_template_filter(lambda a: AUDIT_ACTIONS.get(a, a), "audit_action")
+    app.add_template_filter(lambda k: TIMER_KINDS.get(k, k or "—"), "timer_kind")
