@@ -232,8 +232,11 @@ class Engine:
         dues = {}
         parent = task.parent
         if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
+            # A deadline that has already fired (its event is completed) is still the task's
+            # deadline: the task list shows it as breached rather than forgetting it.
             for sibling in parent.children:
-                if sibling is task or sibling.state != TaskState.WAITING:
+                if sibling is task or not isinstance(getattr(sibling.task_spec, "event_definition", None),
+                                                     TimerEventDefinition):
                     continue
                 kind = _props(sibling.task_spec).get("deadline_kind")
                 dues.setdefault(kind, _moment(sibling._get_internal_data("event_value")))
@@ -246,9 +249,13 @@ class Engine:
         )
 
     def _step(self, workflow, recorder, dump=True) -> Step:
-        tasks = [self._human(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
-        timers = [_waiting(t) for t in workflow.get_tasks(state=TaskState.WAITING)
-                  if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
+        tasks, timers = [], []
+        for task in _all_tasks(workflow):  # one pass over the flat task map, not two tree walks
+            if task.state == TaskState.READY and task.task_spec.manual:
+                tasks.append(self._human(task))
+            elif task.state == TaskState.WAITING and isinstance(
+                    getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+                timers.append(_waiting(task))
         messages = [ThrownMessage(e.event_definition.name, e.payload) for e in workflow.get_events()
                     if isinstance(e.event_definition, MessageEventDefinition)]
         last = workflow.last_task
@@ -260,6 +267,12 @@ class Engine:
             tasks=tasks, timers=timers, status_changes=recorder.changes, messages=messages,
             fired=recorder.fired, data=data, _live=workflow,
         )
+
+
+def _all_tasks(workflow):
+    yield from workflow.tasks.values()
+    for subprocess in workflow.subprocesses.values():
+        yield from subprocess.tasks.values()
 
 
 def _attached(task):

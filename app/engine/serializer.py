@@ -6,9 +6,10 @@ tree and data; the spec is supplied again on restore.
 """
 from __future__ import annotations
 
-import json
 import zlib
 from uuid import UUID
+
+import orjson
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -42,6 +43,15 @@ _config[BpmnWorkflow] = SpeclessWorkflowConverter
 _serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config))
 
 
+_fallback = _serializer._encoder_cls()
+
+
+def _default(obj):
+    # What orjson cannot encode goes through the engine's own encoder (registered classes,
+    # sets, callables left in task data).
+    return _fallback.default(obj)
+
+
 def dump_state(workflow) -> bytes:
     """Compressed JSON of the instance's tasks and data, without its spec."""
     registry = _serializer.registry
@@ -51,17 +61,17 @@ def dump_state(workflow) -> bytes:
         dct["format"] = FORMAT
         dct["process_id"] = workflow.spec.name
         dct["serializer_version"] = _serializer.VERSION
-        text = json.dumps(dct, cls=_serializer._encoder_cls, ensure_ascii=False, separators=(",", ":"))
+        text = orjson.dumps(dct, default=_default, option=orjson.OPT_NON_STR_KEYS)
     finally:
         registry._encoder_mode = False
-    return zlib.compress(text.encode("utf-8"), 1)
+    return zlib.compress(text, 1)
 
 
 def load_state(state: bytes, specs: dict, script_engine):
     """Restore an instance; ``specs`` maps process id to (spec, subprocess specs)."""
     try:
-        dct = json.loads(zlib.decompress(state).decode("utf-8"), cls=_serializer.json_decoder_cls)
-    except (zlib.error, ValueError) as exc:
+        dct = orjson.loads(zlib.decompress(state))
+    except (zlib.error, orjson.JSONDecodeError) as exc:
         raise StateCorrupt(f"stored instance state cannot be read: {exc}") from exc
     if dct.pop("format", None) != FORMAT:
         raise StateCorrupt("stored instance state has an unknown format")

@@ -70,3 +70,14 @@ def model_of(deployment: Deployment) -> ParsedModel:
     engine = runtime().engine
     # The files are only read from the database the first time a version is used.
     return engine.cached(deployment.key) or engine.load(deployment.file_map(), key=deployment.key)
+
+
+def model_of_id(deployment_id: int) -> ParsedModel:
+    """The model of a deployment by id; ids and keys never change, so the key is remembered."""
+    keys = runtime().deployment_keys
+    key = keys.get(deployment_id)
+    if key is not None and (model := runtime().engine.cached(key)) is not None:
+        return model
+    deployment = get_deployment(deployment_id)
+    keys[deployment_id] = deployment.key
+    return model_of(deployment)

@@ -11,7 +11,7 @@ import logging
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..engine import Step, TaskNotFound, TaskNotReady, ThrownMessage
@@ -19,8 +19,8 @@ from ..extensions import db
 from ..forms import validate as validate_form
 from ..models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
 from ..roles import role_of_lane
-from ..statuses import InstanceState
-from .deployments import current_deployment, model_of
+from ..statuses import InstanceState, TimerState
+from .deployments import current_deployment, model_of, model_of_id
 from .errors import ConcurrentUpdate, InvalidTaskData, NotFound, TaskAlreadyDone
 from .runtime import runtime
 
@@ -32,9 +32,10 @@ def start_process(process_id: str, data: dict | None = None, *, actor: str, regi
                   company_name: str | None = None, company_inn: str | None = None,
                   deployment: Deployment | None = None) -> ProcessInstance:
     """Start an instance on the latest deployed version (or the one given)."""
-    instance = _start(process_id, data or {}, actor=actor, region=region, company_name=company_name,
-                      company_inn=company_inn, deployment=deployment or current_deployment())
-    _commit()
+    with _saving():
+        instance = _start(process_id, data or {}, actor=actor, region=region, company_name=company_name,
+                          company_inn=company_inn, deployment=deployment or current_deployment())
+        _commit()
     return instance
 
 
@@ -42,8 +43,9 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
                   on_behalf_of: str | None = None, validate: bool = True) -> ProcessInstance:
     instance = get_instance(instance_id)
     data = dict(data or {})
-    open_task = db.session.scalar(select(OpenTask).where(OpenTask.task_id == str(task_id)))
-    if open_task is None or open_task.instance_id != instance.id:
+    open_rows = _open_task_rows(instance.id)
+    open_task = open_rows.get(str(task_id))
+    if open_task is None:
         raise TaskAlreadyDone(f"задача {task_id} заявки {instance_id} уже выполнена или снята: "
                               "обновите страницу")
     if validate and open_task.form:
@@ -52,7 +54,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
             raise InvalidTaskData(errors)
     engine = runtime().engine
     try:
-        step = engine.complete(model_of(instance.deployment), instance.engine_state, task_id, data,
+        step = engine.complete(_model(instance), instance.engine_state, task_id, data,
                                cache_key=(instance.id, instance.revision))
     except TaskNotReady as exc:
         raise TaskAlreadyDone(f"задача уже выполнена или снята: обновите страницу ({exc})") from exc
@@ -60,7 +62,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
         raise NotFound(f"нет такой задачи в заявке {instance_id}") from exc
     with _saving():
         _apply(instance, step, actor=actor, on_behalf_of=on_behalf_of, action="completed",
-               details={"data": data})
+               details={"data": data}, open_rows=open_rows)
         _commit()
     return instance
 
@@ -68,7 +70,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
 def advance_instance(instance_id: int, *, actor: str = SYSTEM) -> ProcessInstance:
     """Fire the instance's timers that are due by the clock and run what follows."""
     instance = get_instance(instance_id)
-    step = runtime().engine.advance(model_of(instance.deployment), instance.engine_state,
+    step = runtime().engine.advance(_model(instance), instance.engine_state,
                                     cache_key=(instance.id, instance.revision))
     with _saving():
         _apply(instance, step, actor=actor, action="timers")
@@ -100,7 +102,7 @@ def get_instance(instance_id: int) -> ProcessInstance:
 
 def inspect_instance(instance: ProcessInstance) -> Step:
     """Current tasks, timers and data of an instance, without changing it."""
-    return runtime().engine.inspect(model_of(instance.deployment), instance.engine_state,
+    return runtime().engine.inspect(_model(instance), instance.engine_state,
                                     cache_key=(instance.id, instance.revision))
 
 
@@ -117,13 +119,24 @@ def _start(process_id, data, *, actor, region, company_name, company_inn, deploy
     variables = {"application_id": instance.id, "region": region, "company_name": company_name,
                  "company_inn": company_inn, **data}
     step = runtime().engine.start(model_of(deployment), process_id, variables, message=message)
-    _apply(instance, step, actor=actor, action="started",
+    _apply(instance, step, actor=actor, action="started", open_rows={},
            details={"process_id": process_id, "message": message.name if message else None})
     return instance
 
 
+def _model(instance: ProcessInstance):
+    return model_of_id(instance.deployment_id)
+
+
+def _open_task_rows(instance_id: int) -> dict[str, OpenTask]:
+    return {row.task_id: row for row in db.session.scalars(
+        select(OpenTask).where(OpenTask.instance_id == instance_id))}
+
+
 def _apply(instance: ProcessInstance, step: Step, *, actor: str, action: str,
-           on_behalf_of: str | None = None, details: dict | None = None) -> None:
+           on_behalf_of: str | None = None, details: dict | None = None,
+           open_rows: dict[str, OpenTask] | None = None) -> None:
+    """Write what the engine left behind: state, statuses, task index, timers, audit trail."""
     now = runtime().clock.now()
     instance.engine_state = step.state
     instance.application_status = step.application_status
@@ -131,73 +144,73 @@ def _apply(instance: ProcessInstance, step: Step, *, actor: str, action: str,
     instance.updated_at = now
     if step.completed:
         instance.state, instance.completed_at = InstanceState.COMPLETED, now
-    _sync_open_tasks(instance, step)
+    # The conditional UPDATE goes first: a lost race fails here, before anything else is written.
+    db.session.flush()
+    if open_rows is None:
+        open_rows = _open_task_rows(instance.id)
+    _sync_open_tasks(instance, step, set(open_rows))
     _sync_timers(instance, step, now)
     _audit(instance, step, now, actor=actor, on_behalf_of=on_behalf_of, action=action, details=details)
-    instance._pending_step = step
+    db.session.info.setdefault("vitrina_steps", []).append((instance, step))
     for message in step.messages:
         _route(instance, message, actor)
 
 
-def _sync_open_tasks(instance, step: Step) -> None:
-    rows = {row.task_id: row for row in db.session.scalars(
-        select(OpenTask).where(OpenTask.instance_id == instance.id))} if instance.id else {}
-    ready = {t.id: t for t in step.tasks}
-    for task_id, row in rows.items():
-        if task_id not in ready:
-            db.session.delete(row)
+# The index tables are written with Core statements: a completion touches a handful of rows
+# and the ORM's per-object bookkeeping would cost more than the engine step itself.
+def _sync_open_tasks(instance, step: Step, existing: set[str]) -> None:
+    ready = {t.id for t in step.tasks}
+    if stale := existing - ready:
+        db.session.execute(delete(OpenTask).where(OpenTask.task_id.in_(stale)))
+    rows = []
     for task in step.tasks:
-        if task.id in rows:
+        if task.id in existing:
             continue
         role = role_of_lane(task.lane)
-        db.session.add(OpenTask(
+        rows.append(dict(
             instance_id=instance.id, task_id=task.id, element_id=task.element_id, name=task.name,
             step=task.step, lane=task.lane, role=role.value if role else None, region=instance.region,
             form=task.form, ready_at=task.ready_at, normative_due=task.normative_due,
             indicative_due=task.indicative_due, wait_due=task.wait_due))
+    if rows:
+        db.session.execute(insert(OpenTask), rows)
 
 
 def _sync_timers(instance, step: Step, now: datetime) -> None:
-    rows = {row.task_id: row for row in db.session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id))}
-    waiting = {t.task_id: t for t in step.timers}
-    for task_id, row in rows.items():
-        if task_id not in waiting:
-            db.session.delete(row)  # fired (recorded in the audit trail) or cancelled
-    for timer in step.timers:
-        if timer.task_id in rows:
-            continue
-        db.session.add(Timer(
-            instance_id=instance.id, task_id=timer.task_id, element_id=timer.element_id, name=timer.name,
-            kind=timer.kind, step=timer.step, region=instance.region, due_at=timer.due_at,
-            interrupting=timer.interrupting, attached_task_id=timer.attached_task_id,
-            attached_element_id=timer.attached_element_id, created_at=now))
+    existing = set(db.session.scalars(select(Timer.task_id).where(Timer.instance_id == instance.id)))
+    waiting = {t.task_id for t in step.timers}
+    if gone := existing - waiting:  # fired (recorded in the audit trail) or cancelled
+        db.session.execute(delete(Timer).where(Timer.task_id.in_(gone)))
+    rows = [dict(instance_id=instance.id, task_id=t.task_id, element_id=t.element_id, name=t.name,
+                 kind=t.kind, step=t.step, region=instance.region, due_at=t.due_at,
+                 interrupting=t.interrupting, attached_task_id=t.attached_task_id,
+                 attached_element_id=t.attached_element_id, state=TimerState.WAITING, created_at=now)
+            for t in step.timers if t.task_id not in existing]
+    if rows:
+        db.session.execute(insert(Timer), rows)
 
 
 def _audit(instance, step: Step, now, *, actor, on_behalf_of, action, details) -> None:
-    events = []
+    base = dict(instance_id=instance.id, at=now, actor=actor, on_behalf_of=on_behalf_of, element_id=None,
+                element_name=None, task_id=None, status_line=None, status_from=None, status_to=None,
+                details=None)
+    rows = []
     done = step.completed_task
     if action != "timers":
-        events.append(AuditEvent(
-            action=action, element_id=done.element_id if done else None,
-            element_name=done.name if done else None, task_id=done.id if done else None,
-            details=details))
+        rows.append({**base, "action": action, "details": details,
+                     **({"element_id": done.element_id, "element_name": done.name, "task_id": done.id}
+                        if done else {})})
     for fired in step.fired:
-        events.append(AuditEvent(
-            action="timer_fired", element_id=fired.element_id, element_name=fired.name,
-            task_id=fired.task_id, details={"kind": fired.kind, "step": fired.step,
-                                            "due_at": fired.due_at.isoformat() if fired.due_at else None,
-                                            "task": fired.attached_element_id}))
+        rows.append({**base, "action": "timer_fired", "actor": SYSTEM, "element_id": fired.element_id,
+                     "element_name": fired.name, "task_id": fired.task_id,
+                     "details": {"kind": fired.kind, "step": fired.step, "task": fired.attached_element_id,
+                                 "due_at": fired.due_at.isoformat() if fired.due_at else None}})
     for change in step.status_changes:
-        events.append(AuditEvent(
-            action="status", element_id=change.element_id, element_name=change.element_name,
-            status_line=change.line, status_from=change.old, status_to=change.new))
-    actor_of_timers = SYSTEM if action == "timers" else actor
-    for event in events:
-        event.instance_id, event.at = instance.id, now
-        event.actor = actor if event.action != "timer_fired" else actor_of_timers
-        event.on_behalf_of = on_behalf_of
-        db.session.add(event)
+        rows.append({**base, "action": "status", "element_id": change.element_id,
+                     "element_name": change.element_name, "status_line": change.line,
+                     "status_from": change.old, "status_to": change.new})
+    if rows:
+        db.session.execute(insert(AuditEvent), rows)
 
 
 def _route(instance, message: ThrownMessage, actor: str) -> None:
@@ -219,18 +232,24 @@ def _saving():
     """
     try:
         yield
-    except StaleDataError as exc:
+    except BaseException as exc:
+        db.session.info.pop("vitrina_steps", None)  # nothing of a failed change may reach the cache
+        if not isinstance(exc, StaleDataError):
+            raise
         db.session.rollback()
         raise ConcurrentUpdate("заявку одновременно изменил другой пользователь: обновите страницу "
                                "и повторите действие") from exc
 
 
 def _commit() -> None:
-    pending = [o for o in db.session.new | db.session.dirty if isinstance(o, ProcessInstance)]
+    """Commit, then hand each saved instance's live workflow back to the engine's cache.
+
+    The revision an instance gets is known after the flush (the ORM bumps it in memory), so the
+    cache key is taken before the commit expires the object.
+    """
+    steps = db.session.info.pop("vitrina_steps", [])
+    keys = [((instance.id, instance.revision), step) for instance, step in steps]
     db.session.commit()
     engine = runtime().engine
-    for obj in pending:
-        step = getattr(obj, "_pending_step", None)
-        if step is not None:
-            engine.keep((obj.id, obj.revision), step)
-            obj._pending_step = None
+    for key, step in keys:
+        engine.keep(key, step)

@@ -1,7 +1,7 @@
 """The per-app runtime: one clock, one calendar, one engine, bound in ``create_app``."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
@@ -49,6 +49,7 @@ class Runtime:
     clock: object
     calendar: LiveCalendar
     engine: Engine
+    deployment_keys: dict = field(default_factory=dict)  # deployment id -> content hash
 
     @classmethod
     def create(cls, clock, client_waits: dict, overrides_loader=None) -> "Runtime":

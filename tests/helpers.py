@@ -1,0 +1,75 @@
+"""Helpers in BPMN words: complete a task by its name, read the status history, check restores."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.demo_data import sample
+from app.engine import Engine
+from app.extensions import db
+from app.models import AuditEvent, OpenTask, ProcessInstance
+from app.workflow.instances import complete_task, get_instance, inspect_instance
+from app.workflow.runtime import runtime
+
+
+def open_tasks(instance) -> list[OpenTask]:
+    return db.session.scalars(select(OpenTask).where(OpenTask.instance_id == instance.id)
+                              .order_by(OpenTask.id)).all()
+
+
+def ready(instance) -> list[str]:
+    return sorted(t.name for t in open_tasks(instance))
+
+
+def task_named(instance, name: str) -> OpenTask:
+    matches = [t for t in open_tasks(instance) if t.name == name]
+    assert len(matches) == 1, f"expected one open task «{name}», have {ready(instance)}"
+    return matches[0]
+
+
+def complete(instance, name: str, actor: str = "tester", **data) -> ProcessInstance:
+    """Complete the open task called ``name`` with its form's sample data changed by ``data``."""
+    task = task_named(instance, name)
+    payload = sample(task.form, **data) if task.form else data
+    complete_task(instance.id, task.task_id, payload, actor=actor)
+    assert_restores(instance)
+    return get_instance(instance.id)
+
+
+def statuses(instance, line: str = "application_status") -> list[str]:
+    """The statuses the instance went through, oldest first, from the audit trail."""
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.instance_id == instance.id, AuditEvent.action == "status",
+        AuditEvent.status_line == line).order_by(AuditEvent.id)).all()
+    return [e.status_to for e in events]
+
+
+_models: dict = {}
+
+
+def _restoring_engine() -> Engine:
+    # A separate engine with no live-workflow cache: it can only know the stored bytes.
+    rt = runtime()
+    return Engine(rt.clock, rt.calendar, {}, cache_size=0)
+
+
+def _restoring_model(instance):
+    key = instance.deployment.key
+    if key not in _models:
+        _models[key] = _restoring_engine().load(instance.deployment.file_map())
+    return _models[key]
+
+
+def assert_restores(instance) -> None:
+    """The stored state, restored by a fresh engine, has the same tasks, timers, statuses, data."""
+    db.session.expire_all()
+    instance = get_instance(instance.id)
+    live = inspect_instance(instance)
+    restored = _restoring_engine().inspect(_restoring_model(instance), instance.engine_state)
+    assert restored.tasks == live.tasks
+    assert restored.timers == live.timers
+    assert restored.statuses == live.statuses
+    assert restored.data == live.data
+    assert (instance.application_status, instance.service_status) == (
+        restored.application_status, restored.service_status)
+    index = sorted((t.task_id, t.normative_due, t.indicative_due) for t in open_tasks(instance))
+    assert index == sorted((t.id, t.normative_due, t.indicative_due) for t in restored.tasks), (index, restored.tasks)
