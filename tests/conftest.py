@@ -15,6 +15,7 @@ from app.clock import VirtualClock
 from app.config import DEFAULT_CLIENT_WAITS
 from app.engine import Engine
 from app.extensions import db
+from app.roles import LANE_ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -47,7 +48,8 @@ def clock():
 
 @pytest.fixture
 def engine(clock):
-    return Engine(clock, WorkingCalendar(), DEFAULT_CLIENT_WAITS)
+    return Engine(clock, WorkingCalendar(), DEFAULT_CLIENT_WAITS,
+                  lane_roles={lane: role.value for lane, role in LANE_ROLES.items()})
 
 
 @pytest.fixture(scope="session")

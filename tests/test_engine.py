@@ -30,7 +30,7 @@ def test_start_sets_entry_statuses_in_order(engine, model):
 
 def test_ready_task_carries_lane_form_step_and_working_day_deadlines(engine, model):
     task = only_task(engine.start(model, "small", {"region": "77"}), "Проверка заявки")
-    assert (task.lane, task.form, task.step) == ("ЦПЭ", "application_check", "2")
+    assert (task.lane, task.role, task.form, task.step) == ("ЦПЭ", "cpe", "application_check", "2")
     # Ready on Friday 31.10.2025: 01.11 is a working Saturday, 03.11 and 04.11 are days off.
     assert task.normative_due == moscow(2025, 11, 5, 23, 59, 59)
     assert task.indicative_due == moscow(2025, 11, 1, 23, 59, 59)

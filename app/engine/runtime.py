@@ -7,6 +7,7 @@ key includes the revision a stale object is never used.
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from datetime import datetime
 from typing import Callable, Mapping
@@ -91,24 +92,26 @@ class Engine:
         self._models: OrderedDict[str, ParsedModel] = OrderedDict()
         self._live: OrderedDict[tuple, BpmnWorkflow] = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.Lock()  # the caches are shared by the web server's threads
 
     # -- models ---------------------------------------------------------------------------
     def load(self, files: dict[str, bytes], key: str | None = None) -> ParsedModel:
         """The parsed model of a bundle, parsed once per content hash."""
-        if key is not None and key in self._models:
-            self._models.move_to_end(key)
-            return self._models[key]
+        if key is not None and (model := self.cached(key)) is not None:
+            return model
         model = parse_bundle(files)
-        self._models[model.key] = model
-        while len(self._models) > 16:
-            self._models.popitem(last=False)
+        with self._lock:
+            self._models[model.key] = model
+            while len(self._models) > 16:
+                self._models.popitem(last=False)
         return model
 
     def cached(self, key: str) -> ParsedModel | None:
-        model = self._models.get(key)
-        if model is not None:
-            self._models.move_to_end(key)
-        return model
+        with self._lock:
+            model = self._models.get(key)
+            if model is not None:
+                self._models.move_to_end(key)
+            return model
 
     # -- instances ------------------------------------------------------------------------
     def start(self, model: ParsedModel, process_id: str, data: dict | None = None,
@@ -161,34 +164,37 @@ class Engine:
         self._run(workflow, recorder, run)
         return self._step(workflow, recorder)
 
-    def inspect(self, model: ParsedModel, state: bytes, cache_key: tuple | None = None) -> Step:
-        """The current tasks and timers without running anything."""
-        workflow = self._restore(model, state, cache_key, keep=True)
-        return self._step(workflow, _Recorder(workflow, self.clock), dump=False)
+    def inspect(self, model: ParsedModel, state: bytes) -> Step:
+        """The current tasks, timers and data, restored from the stored bytes, without running
+        anything (a live cached workflow may be in another thread's hands)."""
+        workflow = self._restore(model, state, None)
+        return self._step(workflow, _Recorder(workflow, self.clock))
 
     def keep(self, cache_key: tuple, step: Step) -> None:
         """Remember the live workflow of a step once the caller has stored it under cache_key."""
-        if step._live is None:
+        if step._live is None or self._cache_size <= 0:
             return
-        self._live[cache_key] = step._live
-        self._live.move_to_end(cache_key)
-        while len(self._live) > self._cache_size:
-            self._live.popitem(last=False)
+        with self._lock:
+            self._live[cache_key] = step._live
+            self._live.move_to_end(cache_key)
+            while len(self._live) > self._cache_size:
+                self._live.popitem(last=False)
 
     def forget(self, instance_id) -> None:
-        for key in [k for k in self._live if k[0] == instance_id]:
-            del self._live[key]
+        with self._lock:
+            for key in [k for k in self._live if k[0] == instance_id]:
+                del self._live[key]
 
     # -- internals ------------------------------------------------------------------------
-    def _restore(self, model, state, cache_key, keep=False) -> BpmnWorkflow:
-        if cache_key is not None and cache_key in self._live:
-            # Taken out of the cache: the operation mutates it, and it only goes back (under
-            # the next revision) once the caller has stored the result.
-            return self._live[cache_key] if keep else self._live.pop(cache_key)
-        workflow = load_state(state, model.specs, self.script_engine)
-        if keep and cache_key is not None:
-            self._live[cache_key] = workflow
-        return workflow
+    def _restore(self, model, state, cache_key) -> BpmnWorkflow:
+        if cache_key is not None:
+            with self._lock:
+                # Taken out of the cache: the operation mutates it, and it only goes back (under
+                # the next revision) once the caller has stored the result.
+                live = self._live.pop(cache_key, None)
+            if live is not None:
+                return live
+        return load_state(state, model.specs, self.script_engine)
 
     def _run(self, workflow, recorder, action: Callable[[], None]) -> None:
         try:
@@ -242,7 +248,8 @@ class Engine:
                 dues.setdefault(kind, _moment(sibling._get_internal_data("event_value")))
         return HumanTask(
             id=str(task.id), element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
-            lane=spec.lane, step=props.get("step"), form=props.get("form"),
+            lane=spec.lane, role=self.lane_roles.get((spec.lane or "").strip()),
+            step=props.get("step"), form=props.get("form"),
             ready_at=_moment(meta.get("ready_at", {}).get(str(task.id))),
             normative_due=dues.get("normative"), indicative_due=dues.get("indicative"),
             wait_due=dues.get("client_wait"), properties=dict(props),

@@ -13,6 +13,7 @@ class HumanTask:
     element_id: str
     name: str
     lane: str | None
+    role: str | None  # the role key the lane maps to (None: a lane that is no role)
     step: str | None
     form: str | None
     ready_at: datetime | None

@@ -18,7 +18,6 @@ from ..engine import Step, TaskNotFound, TaskNotReady, ThrownMessage
 from ..extensions import db
 from ..forms import validate as validate_form
 from ..models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
-from ..roles import role_of_lane
 from ..statuses import InstanceState, TimerState
 from .deployments import current_deployment, model_of, model_of_id
 from .errors import ConcurrentUpdate, InvalidTaskData, NotFound, TaskAlreadyDone
@@ -102,8 +101,7 @@ def get_instance(instance_id: int) -> ProcessInstance:
 
 def inspect_instance(instance: ProcessInstance) -> Step:
     """Current tasks, timers and data of an instance, without changing it."""
-    return runtime().engine.inspect(_model(instance), instance.engine_state,
-                                    cache_key=(instance.id, instance.revision))
+    return runtime().engine.inspect(_model(instance), instance.engine_state)
 
 
 # -- internals ----------------------------------------------------------------------------
@@ -166,10 +164,9 @@ def _sync_open_tasks(instance, step: Step, existing: set[str]) -> None:
     for task in step.tasks:
         if task.id in existing:
             continue
-        role = role_of_lane(task.lane)
         rows.append(dict(
             instance_id=instance.id, task_id=task.id, element_id=task.element_id, name=task.name,
-            step=task.step, lane=task.lane, role=role.value if role else None, region=instance.region,
+            step=task.step, lane=task.lane, role=task.role, region=instance.region,
             form=task.form, ready_at=task.ready_at, normative_due=task.normative_due,
             indicative_due=task.indicative_due, wait_due=task.wait_due))
     if rows:
