@@ -29,7 +29,7 @@ def seed_demo() -> bool:
     for index, (region, name, inn) in enumerate(COMPANIES * 2):
         instance = start_process("marketplace_support", actor="demo", region=region,
                                  company_name=name, company_inn=inn)
-        for element_id in HAPPY_PATH[: (index * 2) % (len(HAPPY_PATH) + 1)]:
+        for element_id in HAPPY_PATH[:index]:
             task = db.session.scalar(select(OpenTask).where(OpenTask.instance_id == instance.id,
                                                             OpenTask.element_id == element_id))
             if task is None:

@@ -134,3 +134,17 @@ def test_stored_state_holds_no_spec(engine, model):
     import json, zlib
     stored = json.loads(zlib.decompress(step.state))
     assert "spec" not in stored and "subprocess_specs" not in stored
+
+
+@pytest.mark.parametrize("expression", ['open("/etc/passwd").read()', 'eval("1")', 'compile("1", "x", "eval")'])
+def test_model_expressions_have_no_file_access_or_eval(engine, expression):
+    model = engine.load({"small.bpmn": SMALL["small.bpmn"].replace(b'decision == "reject"', expression.encode())})
+    step = engine.start(model, "small", {"region": "77"})
+    with pytest.raises(ScriptFailed, match="not defined"):
+        engine.complete(model, step.state, step.tasks[0].id, {"decision": "approve"})
+
+
+@pytest.mark.parametrize("expression", ["().__class__.__bases__", "[].__class__", "_secret"])
+def test_dunder_and_private_names_are_refused_when_the_model_is_loaded(engine, expression):
+    with pytest.raises(ModelInvalid, match="not allowed"):
+        engine.load({"small.bpmn": SMALL["small.bpmn"].replace(b'decision == "reject"', expression.encode())})

@@ -5,6 +5,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from stdnum.ru import ogrn as stdnum_ogrn
 
+from app.demo_data import forms_with_samples, sample
 from app.forms import (
     FieldError,
     FormFileInvalid,
@@ -31,79 +32,8 @@ OGRNIP = "304500116000157"  # 30450011600015 mod 13 = 7
 # 31677460000001 mod 13 = 10, so the check digit is 0; python-stdnum rejects it.
 OGRNIP_REMAINDER_10 = "316774600000010"
 
-ROADMAP_STEPS = [
-    {"stage": "0", "step": "Прохождение скоринга", "responsible": "ЦПЭ", "due": "2025-03-03"},
-    {"stage": "2.1", "step": "Отправка груза", "responsible": "Клиент, Оператор", "due": "2025-05-30"},
-]
-
-SAMPLES = {
-    "application_questionnaire": {
-        "company_name": "ООО «Ромашка»",
-        "company_ogrn": OGRN_13,
-        "company_inn": INN_10,
-        "legal_address": "г. Москва, ул. Ленина, д. 1",
-        "actual_address": "г. Москва, ул. Ленина, д. 1",
-        "website": "romashka.ru",
-        "head_name": "Иванов Иван Иванович",
-        "head_position": "Генеральный директор",
-        "contact_person": "Петрова Анна",
-        "contact_phone": "+7 (495) 123-45-67",
-        "contact_email": "anna@romashka.ru",
-        "export_experience": "one_off",
-        "export_countries_volumes": "Казахстан, 2 млн руб. в 2023 г.",
-        "products_description": "Мёд и варенье",
-        "okved_codes": ["10.89.9", "01.49"],
-        "tnved_codes": ["0409000000", "2007"],
-        "application_field": "Продукты питания",
-        "target_countries": "Китай",
-        "certified": False,
-        "ecommerce_home": True,
-        "ecommerce_home_marketplaces": "Ozon, Wildberries",
-        "ecommerce_abroad": False,
-        "trade_types": ["b2c"],
-        "ready_to_pay": True,
-        "budget": "50_150",
-        "support_measures": ["education", "subsidies"],
-        "signatory_authorised": True,
-        "power_of_attorney": "doc-17",
-    },
-    "application_check": {"decision": "approve"},
-    "remarks_to_client": {"remarks": "Приложите доверенность", "fix_until": "2025-02-14"},
-    "application_rework": {"answer": "Доверенность приложена", "corrected_document": "doc-18"},
-    "refusal_notice": {"refusal_reason": "Не открыт приём заявок в регионе", "offer_consultation": True},
-    "application_approval": {"decision": "remarks", "comment": "Уточните коды ТН ВЭД"},
-    "originals_receipt": {"received_on": "2025-02-20", "delivery_method": "post", "tracking_number": "80085012345678",
-                          "complete_set": True},
-    "selection": {"decision": "approve", "selection_protocol": "№ 5 от 25.02.2025"},
-    "agreement": {
-        "decision": "approve", "operator_name": "ООО «Оператор»", "agreement_number": "ЭТП-12",
-        "agreement_date": "2025-03-01", "agreement_end": "2026-02-28", "report_period_months": 1,
-        "report_days": 10, "agreement_scan": "doc-21",
-    },
-    "service_approval": {"decision": "approve"},
-    "service_remarks": {"changes": "Исправлена дата", "agreement_scan": "doc-22"},
-    "roadmap": {"roadmap_steps": ROADMAP_STEPS},
-    "roadmap_approval": {"decision": "approve", "comment": ""},
-    "roadmap_correction": {"roadmap_steps": ROADMAP_STEPS, "changes": "Сдвинуты сроки этапа 2.1"},
-    "roadmap_execution": {"placed_on": ["Tmall", "JD.com"], "done_note": "Карточки опубликованы"},
-    "act_upload": {
-        "act_date": "2025-06-10",
-        "act_goods": [{"name": "Мёд липовый", "tnved": "0409000000", "marketplace": "Tmall",
-                       "link": "https://tmall.com/item/1"}],
-        "act_scan": "doc-30",
-    },
-    "service_confirmation": {"confirmed": True, "rating": 5, "feedback": "Спасибо"},
-    "crm_record": {"crm_id": "CRM-000123", "recorded_on": "2025-06-20"},
-    "sales_report": {
-        "period_end": "2025-07-31",
-        "sales": [{"product": "Мёд липовый", "tnved": "0409000000", "marketplace": "Tmall",
-                   "link": "https://tmall.com/item/1", "transactions_total": 12,
-                   "value_last_month": 15000.5, "value_total": 30000}],
-        "responsible": {"name": "Сидоров С. С.", "phone": "89123456789", "email": "s@operator.ru"},
-    },
-    "consultation_request": {"decision": "approve", "questions": "Как выйти на Amazon?"},
-    "consultation": {"held_on": "2025-02-01", "format": "online", "summary": "Обсудили площадки Китая"},
-}
+# The shared sample answers (also the demo data): one valid answer per form.
+SAMPLES = {form: sample(form) for form in forms_with_samples()}
 
 
 def fields(errors):

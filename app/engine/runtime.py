@@ -204,7 +204,9 @@ class Engine:
         except WorkflowException as exc:
             task = getattr(exc, "task", None) or getattr(exc, "task_spec", None)
             element = getattr(getattr(task, "task_spec", task), "bpmn_id", None)
-            raise ScriptFailed(str(exc), element) from exc
+            cause = exc.__cause__ or exc.__context__  # the script's own error, which says what went wrong
+            message = f"{exc} ({type(cause).__name__}: {cause})" if cause is not None else str(exc)
+            raise ScriptFailed(message, element) from exc
         except SpiffWorkflowException as exc:
             raise ScriptFailed(str(exc)) from exc
 
