@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine as SAEngine
 
 from . import config as app_config
 from .clock import SystemClock
-from .extensions import db, migrate
+from .extensions import csrf, db, login_manager, migrate
 from .workflow.runtime import Runtime
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
@@ -27,15 +27,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    login_manager.init_app(app)
+    csrf.init_app(app)
     from . import models  # noqa: F401  (tables must be known to Alembic and create_all)
 
     clock = app.config.get("VITRINA_CLOCK") or SystemClock()
     from .workflow.calendar_overrides import load_overrides
     app.extensions["vitrina"] = Runtime.create(clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides)
 
-    from .views import applications, filters
+    from .views import admin_users, applications, auth, errors, filters
     filters.register(app)
+    errors.register(app)
+    app.register_blueprint(auth.bp)
     app.register_blueprint(applications.bp)
+    app.register_blueprint(admin_users.bp)
 
     from .cli import register_commands
     register_commands(app)

@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
+from .cli_users import users_group
 from .dates import fmt_datetime
 from .engine import ModelInvalid
 from .extensions import db
@@ -147,10 +148,9 @@ def timers_command():
 @with_appcontext
 def fire_timers_command():
     """Сработать все таймеры, срок которых наступил."""
-    from .workflow.instances import fire_due_timers
+    from .deadlines.sweep import fire_due_timers
     from .workflow.runtime import runtime
-    count = fire_due_timers(runtime().clock.now())
-    click.echo(f"Обработано заявок: {count}")
+    click.echo(str(fire_due_timers(runtime().clock.now())).capitalize())
 
 
 @click.group("calendar")
@@ -196,9 +196,11 @@ def setup_command(demo):
     deployment, created = deploy_bundle(read_bundle(current_app.config["VITRINA_BPMN_DIR"]), actor="setup")
     click.echo(f"Версия модели {deployment.id} ({'новая' if created else 'без изменений'})")
     if demo:
-        from .demo import seed_demo
+        from .demo import DEMO_PASSWORD, seed_demo, seed_demo_users
         if seed_demo():
             click.echo("Демо-данные созданы")
+        if created_users := seed_demo_users():
+            click.echo(f"Демо-пользователи созданы: {created_users} (пароль {DEMO_PASSWORD}, список в README)")
 
 
 @click.command("serve")
@@ -210,20 +212,21 @@ def serve_command(host, port, threads):
     """Запустить веб-приложение и планировщик сроков (waitress)."""
     import logging
     from waitress import serve
-    from .scheduler import start_scheduler
+    from .deadlines.alarm import Alarm
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = current_app._get_current_object()
-    scheduler = start_scheduler(app)
+    alarm = Alarm(app)
+    alarm.start()
     click.echo(f"Витрина: http://{host}:{port}/")
     try:
         serve(app, host=host, port=port, threads=threads)
     finally:
-        scheduler.shutdown(wait=False)
+        alarm.shutdown()
 
 
 COMMANDS = [serve_command, check_command, deploy_command, versions_command, start_command, instances_command,
             tasks_command, complete_command, timers_command, fire_timers_command, calendar_group,
-            setup_command]
+            setup_command, users_group]
 
 
 def register_commands(app) -> None:

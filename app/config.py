@@ -23,6 +23,10 @@ def defaults(instance_path: str) -> dict:
         "VITRINA_FORMS_DIR": str(ROOT / "forms"),
         "VITRINA_CLIENT_WAITS": dict(DEFAULT_CLIENT_WAITS),
         "VITRINA_START_SCHEDULER": False,
+        # The session cookie is not sent on cross-site POSTs: a second line behind the CSRF token.
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # A CSRF token lives as long as the session, so a form left open over lunch still posts.
+        "WTF_CSRF_TIME_LIMIT": None,
     }
 
 

@@ -1,4 +1,5 @@
-"""Demo data for a first run: applications of two regions at different steps of the table."""
+"""Demo data for a first run: applications of two regions at different steps of the table, and
+one user per role (regional roles in both regions) to look at them with."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -6,6 +7,7 @@ from sqlalchemy import func, select
 from .demo_data import sample
 from .extensions import db
 from .models import OpenTask, ProcessInstance
+from .roles import Role
 from .workflow.instances import complete_task, start_process
 
 REGIONS = {"77": "г. Москва", "66": "Свердловская область"}
@@ -38,3 +40,38 @@ def seed_demo() -> bool:
                 else sample(task.form)
             complete_task(instance.id, task.task_id, data, actor="demo")
     return True
+
+
+# One password for every demo account: they exist to be tried, and are listed in the README.
+DEMO_PASSWORD = "demo12345"
+
+# (e-mail, name, roles, region, company INN, company name): the clients are companies of the
+# demo applications above, so each sees its own ones.
+DEMO_USERS = [
+    ("client77@demo.ru", "Иван Петров (ООО «Ромашка»)", {Role.CLIENT}, "77", "7707083893", "ООО «Ромашка»"),
+    ("client66@demo.ru", "Ольга Смирнова (ООО «Уральские самоцветы»)", {Role.CLIENT}, "66", "6658021226",
+     "ООО «Уральские самоцветы»"),
+    ("cpe77@demo.ru", "Анна Соколова, ЦПЭ Москвы", {Role.CPE}, "77", None, None),
+    ("cpe66@demo.ru", "Дмитрий Волков, ЦПЭ Свердловской области", {Role.CPE}, "66", None, None),
+    ("head.cpe77@demo.ru", "Елена Морозова, руководитель ЦПЭ Москвы", {Role.CPE, Role.MANAGER}, "77", None, None),
+    ("head.cpe66@demo.ru", "Сергей Новиков, руководитель ЦПЭ Свердловской области", {Role.CPE, Role.MANAGER},
+     "66", None, None),
+    ("mo@demo.ru", "Мария Лебедева, МО РЭЦ", {Role.MO_REC}, None, None, None),
+    ("head.mo@demo.ru", "Алексей Козлов, руководитель МО РЭЦ", {Role.MO_REC, Role.MANAGER}, None, None, None),
+    ("ops@demo.ru", "Наталья Павлова, ОПС РЭЦ", {Role.OPS_REC}, None, None, None),
+    ("kb@demo.ru", "Игорь Семёнов, КБ РЭЦ", {Role.KB_REC}, None, None, None),
+    ("operator@demo.ru", "Татьяна Егорова, оператор ЭТП", {Role.OPERATOR}, None, None, None),
+    ("owner@demo.ru", "Павел Никитин, владелец процесса", {Role.PROCESS_OWNER}, None, None, None),
+    ("analyst@demo.ru", "Юлия Орлова, аналитик", {Role.ANALYST}, None, None, None),
+    ("admin@demo.ru", "Администратор Витрины", {Role.ADMIN}, None, None, None),
+]
+
+
+def seed_demo_users() -> int:
+    """Create the demo users once: how many were created, 0 when there are users already."""
+    from .accounts import count_users, create_user
+    if count_users():
+        return 0
+    for email, name, roles, region, inn, company in DEMO_USERS:
+        create_user(email, name, DEMO_PASSWORD, roles, region=region, company_inn=inn, company_name=company)
+    return len(DEMO_USERS)

@@ -1,6 +1,8 @@
 """Extensions, created unbound and bound to the app in ``create_app``."""
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -13,3 +15,5 @@ _naming = {
 }
 db = SQLAlchemy(metadata=MetaData(naming_convention=_naming))
 migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()

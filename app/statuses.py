@@ -47,8 +47,28 @@ class InstanceState(StrEnum):
 
 class TimerState(StrEnum):
     WAITING = "waiting"
-    FIRED = "fired"
-    CANCELLED = "cancelled"
+    FIRED = "fired"  # recorded by the sweep; the engine fires it when the instance next moves
+
+
+class TimerEffect(StrEnum):
+    """What firing a timer takes: only recording it, or running the engine."""
+
+    SIGNAL = "signal"
+    ADVANCE = "advance"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry
+    KEPT = "kept"  # no SMTP configured: shown in the app only
+
+
+class NotificationKind(StrEnum):
+    DEADLINE_NEAR = "deadline_near"
+    DEADLINE_BREACHED = "deadline_breached"
+    REFUSAL = "refusal"
+    STATUS = "status"
 
 
 # Which words each status line of each process may use.

@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -86,6 +88,8 @@ def app(backend, tmp_path, clock, pg_schema):
         "TESTING": True,
         "VITRINA_CLOCK": clock,
         "SECRET_KEY": "test",
+        # Posting forms in tests needs no token; test_accounts turns CSRF on to check it.
+        "WTF_CSRF_ENABLED": False,
         **_database_config(backend, tmp_path, pg_schema),
     })
     app.instance_path = str(tmp_path)
@@ -98,6 +102,58 @@ def app(backend, tmp_path, clock, pg_schema):
         db.engine.dispose()
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty ``g``, as each does in production.
+
+    The ``app`` fixture keeps one app context pushed for the whole test, and Flask reuses it for
+    the client's requests, so ``g`` would carry the logged-in user and the CSRF token from one
+    request to the next and hide what a real session does.
+    """
+
+    def open(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshRequestClient
     return app.test_client()
+
+
+PASSWORD = "correct-horse-42"
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Log ``client`` in through the login form; the response after redirects."""
+    return client.post("/login", data={"email": email, "password": password}, follow_redirects=True)
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch):
+    """Cheap password hashes: the default scrypt costs ~0.15 s a hash, which tests pay per user."""
+    import functools
+    from werkzeug.security import generate_password_hash
+    monkeypatch.setattr("app.models.user.generate_password_hash",
+                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+
+
+@pytest.fixture
+def users(app, fast_hashing):
+    """A few accounts, by short name: regional ЦПЭ staff and clients of 77 and 66, central staff."""
+    from app.accounts import create_user
+    from app.roles import Role as R
+    specs = {
+        "admin": ("admin@test.ru", "Админ Тестовый", {R.ADMIN}, None, None, None),
+        "cpe77": ("cpe77@test.ru", "ЦПЭ Москва", {R.CPE}, "77", None, None),
+        "cpe66": ("cpe66@test.ru", "ЦПЭ Екатеринбург", {R.CPE}, "66", None, None),
+        "head77": ("head.cpe77@test.ru", "Руководитель ЦПЭ Москва", {R.CPE, R.MANAGER}, "77", None, None),
+        "client77": ("client77@test.ru", "Клиент Ромашки", {R.CLIENT}, "77", "7707083893", "ООО «Ромашка»"),
+        "client66": ("client66@test.ru", "Клиент Самоцветов", {R.CLIENT}, "66", "6658021226",
+                     "ООО «Уральские самоцветы»"),
+        "mo": ("mo@test.ru", "МО РЭЦ", {R.MO_REC}, None, None, None),
+        "head_mo": ("head.mo@test.ru", "Руководитель МО РЭЦ", {R.MO_REC, R.MANAGER}, None, None, None),
+    }
+    return {key: create_user(email, name, PASSWORD, roles, region=region, company_inn=inn, company_name=company)
+            for key, (email, name, roles, region, inn, company) in specs.items()}

@@ -9,7 +9,8 @@ import pytest
 from app.engine import Engine
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.errors import ConcurrentUpdate, TaskAlreadyDone
-from app.workflow.instances import complete_task, fire_due_timers, get_instance, start_process
+from app.deadlines.sweep import fire_due_timers
+from app.workflow.instances import complete_task, get_instance, start_process
 from app.demo_data import sample
 from tests.conftest import ROOT
 from tests.helpers import complete, open_tasks, task_named

@@ -11,7 +11,8 @@ from app.extensions import db
 from app.models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.errors import ConcurrentUpdate, InvalidTaskData, TaskAlreadyDone
-from app.workflow.instances import complete_task, fire_due_timers, get_instance, start_process
+from app.deadlines.sweep import fire_due_timers
+from app.workflow.instances import complete_task, get_instance, start_process
 from tests.conftest import FIXTURES, moscow
 
 SMALL_DIR = FIXTURES / "small"
@@ -141,11 +142,15 @@ def test_refusal_starts_the_offered_process_linked_to_the_application(app, deplo
 
 def test_fire_due_timers_ends_a_client_wait_and_survives_a_broken_instance(app, deployed, clock):
     broken, waiting = start_small(), start_small()
-    complete_task(waiting.id, open_tasks(waiting)[0].task_id, {"decision": "remarks", "comment": "x"}, actor="a")
+    for instance in (broken, waiting):
+        complete_task(instance.id, open_tasks(instance)[0].task_id, {"decision": "remarks", "comment": "x"},
+                      actor="a")
+    broken = get_instance(broken.id)
     broken.engine_state = b"not a state"
     db.session.commit()
     clock.advance(timedelta(days=40))
-    assert fire_due_timers(clock.now()) == 1
+    report = fire_due_timers(clock.now())
+    assert (report.instances, report.failed) == (1, [broken.id])
     db.session.expire_all()
     assert get_instance(waiting.id).application_status == "Отказ Клиента"
     assert get_instance(waiting.id).state == "completed"

@@ -13,7 +13,8 @@ from app.calendar import MOSCOW
 from app.extensions import db
 from app.models import ProcessInstance, Timer
 from app.workflow.deployments import deploy_bundle, read_bundle
-from app.workflow.instances import fire_due_timers, get_instance, start_process
+from app.deadlines.sweep import fire_due_timers
+from app.workflow.instances import get_instance, start_process
 from tests.conftest import ROOT, moscow
 from tests.helpers import assert_restores, complete, open_tasks, ready, statuses, task_named
 

@@ -35,6 +35,7 @@ class ElementInfo:
     cancel_activity: bool = True
     timer: tuple[str, str] | None = None  # (timeDate | timeDuration | timeCycle, expression)
     message: str | None = None
+    definitions: list[str] = field(default_factory=list)  # event definitions: timer, message, error…
     script: str | None = None
     pre_script: str | None = None
     post_script: str | None = None
@@ -85,6 +86,21 @@ class ProcessCatalog:
 
     def boundary_timers(self, activity_id: str) -> list[ElementInfo]:
         return [e for e in self.elements.values() if e.attached_to == activity_id and e.timer]
+
+    def only_signals(self, timer_id: str) -> bool:
+        """Whether firing this timer changes nothing in the flow: a non-interrupting boundary
+        timer whose every path ends at once in a plain end event. Such a deadline can be
+        recorded from the timer table without running the engine; the engine catches up the
+        next time the instance moves."""
+        timer = self.elements.get(timer_id)
+        if timer is None or timer.type != "boundaryEvent" or timer.cancel_activity or not timer.outgoing:
+            return False
+        for flow_id in timer.outgoing:
+            target = self.elements.get(self.flows[flow_id].target)
+            if target is None or target.type != "endEvent" or target.definitions or target.properties.get(
+                    "application_status") or target.properties.get("service_status"):
+                return False
+        return True
 
 
 def _local(element) -> str:
@@ -141,6 +157,7 @@ def _element_info(element, kind, lane_of, messages) -> ElementInfo:
     info.script = _text(element, "bpmn:script")
     info.pre_script = _text(element, "bpmn:extensionElements/spiffworkflow:preScript")
     info.post_script = _text(element, "bpmn:extensionElements/spiffworkflow:postScript")
+    info.definitions = [_local(child) for child in element if _local(child).endswith("EventDefinition")]
     timer = element.find("bpmn:timerEventDefinition", NS)
     if timer is not None:
         for which in ("timeDate", "timeDuration", "timeCycle"):

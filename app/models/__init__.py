@@ -1,10 +1,13 @@
 """Database models, one module per table family."""
 from .audit import AuditEvent
 from .calendar import CalendarOverride
+from .deadline import Breach
 from .deployment import Deployment, DeploymentFile
 from .instance import ProcessInstance
+from .notification import Notification
 from .timer import Timer
+from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["AuditEvent", "CalendarOverride", "Deployment", "DeploymentFile", "ProcessInstance",
-           "Timer", "OpenTask"]
+__all__ = ["Breach", "Notification", "AuditEvent", "CalendarOverride", "Deployment", "DeploymentFile", "ProcessInstance",
+           "Timer", "OpenTask", "User", "UserRole"]

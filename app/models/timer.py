@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..statuses import TimerState
+from ..statuses import TimerEffect, TimerState
 from .types import UTCDateTime
 
 
@@ -27,6 +27,7 @@ class Timer(db.Model):
     attached_task_id: Mapped[str | None] = mapped_column(String(36))
     attached_element_id: Mapped[str | None] = mapped_column(String(120))
     state: Mapped[str] = mapped_column(String(16), default=TimerState.WAITING)
+    effect: Mapped[str] = mapped_column(String(16), default=TimerEffect.ADVANCE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

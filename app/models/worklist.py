@@ -27,6 +27,8 @@ class OpenTask(db.Model):
     normative_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
     indicative_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
     wait_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # indicative deadline reached
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # normative deadline passed
     assignee: Mapped[str | None] = mapped_column(String(120), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -11,6 +11,7 @@ import logging
 from contextlib import contextmanager
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,9 +19,11 @@ from ..engine import Step, TaskNotFound, TaskNotReady, ThrownMessage
 from ..extensions import db
 from ..forms import validate as validate_form
 from ..models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
-from ..statuses import InstanceState, TimerState
+from ..statuses import InstanceState, TimerEffect, TimerState
 from .deployments import current_deployment, model_of, model_of_id
 from .errors import ConcurrentUpdate, InvalidTaskData, NotFound, TaskAlreadyDone
+from ..deadlines.alarm import notify_alarm
+from .reactions import after_step
 from .runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -66,30 +69,31 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
     return instance
 
 
-def advance_instance(instance_id: int, *, actor: str = SYSTEM) -> ProcessInstance:
-    """Fire the instance's timers that are due by the clock and run what follows."""
-    instance = get_instance(instance_id)
+def advance_instance(instance_id: int, *, actor: str = SYSTEM,
+                     due_before: datetime | None = None) -> ProcessInstance | None:
+    """Fire the instance's timers that are due by the clock and run what follows.
+
+    A sweep passes ``due_before``: the instance row is then claimed with FOR UPDATE SKIP LOCKED
+    (PostgreSQL) and None is returned when another sweep holds it, or has already fired its
+    timers by the time the lock is ours.
+    """
+    if due_before is not None:
+        instance = db.session.scalar(select(ProcessInstance).where(ProcessInstance.id == instance_id)
+                                     .with_for_update(skip_locked=True))
+        still_due = instance is not None and db.session.scalar(select(Timer.id).where(
+            Timer.instance_id == instance_id, Timer.state == TimerState.WAITING,
+            Timer.effect == TimerEffect.ADVANCE, Timer.due_at < due_before).limit(1))
+        if not still_due:
+            db.session.rollback()
+            return None
+    else:
+        instance = get_instance(instance_id)
     step = runtime().engine.advance(_model(instance), instance.engine_state,
                                     cache_key=(instance.id, instance.revision))
     with _saving():
         _apply(instance, step, actor=actor, action="timers")
         _commit()
     return instance
-
-
-def fire_due_timers(now: datetime) -> int:
-    """Advance every instance with a timer due before ``now``; one failure never stops the rest."""
-    ids = db.session.scalars(
-        select(Timer.instance_id).where(Timer.due_at < now).distinct().order_by(Timer.instance_id)).all()
-    fired = 0
-    for instance_id in ids:
-        try:
-            advance_instance(instance_id)
-            fired += 1
-        except Exception:  # one broken instance is logged, the sweep goes on
-            db.session.rollback()
-            log.exception("firing timers of instance %s failed", instance_id)
-    return fired
 
 
 def get_instance(instance_id: int) -> ProcessInstance:
@@ -146,6 +150,7 @@ def _apply(instance: ProcessInstance, step: Step, *, actor: str, action: str,
     db.session.flush()
     if open_rows is None:
         open_rows = _open_task_rows(instance.id)
+    after_step(instance, step, now, open_rows)
     _sync_open_tasks(instance, step, set(open_rows))
     _sync_timers(instance, step, now)
     _audit(instance, step, now, actor=actor, on_behalf_of=on_behalf_of, action=action, details=details)
@@ -175,13 +180,15 @@ def _sync_open_tasks(instance, step: Step, existing: set[str]) -> None:
 
 def _sync_timers(instance, step: Step, now: datetime) -> None:
     existing = set(db.session.scalars(select(Timer.task_id).where(Timer.instance_id == instance.id)))
+    catalog = _model(instance).catalogs[instance.process_id]
     waiting = {t.task_id for t in step.timers}
     if gone := existing - waiting:  # fired (recorded in the audit trail) or cancelled
         db.session.execute(delete(Timer).where(Timer.task_id.in_(gone)))
     rows = [dict(instance_id=instance.id, task_id=t.task_id, element_id=t.element_id, name=t.name,
                  kind=t.kind, step=t.step, region=instance.region, due_at=t.due_at,
                  interrupting=t.interrupting, attached_task_id=t.attached_task_id,
-                 attached_element_id=t.attached_element_id, state=TimerState.WAITING, created_at=now)
+                 attached_element_id=t.attached_element_id, state=TimerState.WAITING, created_at=now,
+                 effect=TimerEffect.SIGNAL if catalog.only_signals(t.element_id) else TimerEffect.ADVANCE)
             for t in step.timers if t.task_id not in existing]
     if rows:
         db.session.execute(insert(Timer), rows)
@@ -250,3 +257,4 @@ def _commit() -> None:
     engine = runtime().engine
     for key, step in keys:
         engine.keep(key, step)
+    notify_alarm(current_app, [t.due_at for _, step in keys for t in step.timers if t.due_at is not None])

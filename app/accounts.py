@@ -1,0 +1,165 @@
+"""User accounts: creation with validation, passwords, deactivation, who manages whom.
+
+Views and the CLI go through here, so the rules (which roles need a region, a client's
+company) hold whichever way an account is made. Errors name the field, in Russian, for the
+form to show next to it.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import func, or_, select
+from stdnum import exceptions as stdnum_errors
+from stdnum.ru import inn as stdnum_inn
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+from .models import User, UserRole
+from .roles import Role
+
+MIN_PASSWORD_LENGTH = 8
+# Roles whose holder acts for one region only.
+REGIONAL_ROLES = frozenset({Role.CPE, Role.CLIENT})
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_REGION_RE = re.compile(r"^\d{2}$")
+# Checked against when the e-mail is unknown, so a wrong login costs the same time as a
+# wrong password and does not tell which accounts exist.
+_decoy_hash: str | None = None
+
+
+class AccountError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None."""
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_timing_decoy(), password or "")
+        return None
+    if not user.check_password(password or "") or not user.is_active:
+        return None
+    return user
+
+
+def create_user(email: str, full_name: str, password: str, roles: Iterable[Role | str], *,
+                region: str | None = None, company_inn: str | None = None,
+                company_name: str | None = None, phone: str | None = None) -> User:
+    email = normalise_email(email)
+    if not _EMAIL_RE.match(email):
+        raise AccountError("email", "Неверный e-mail: ожидается адрес вида name@example.ru")
+    if find_user(email) is not None:
+        raise AccountError("email", "Пользователь с таким e-mail уже есть")
+    _check_password(password)
+    user = User(email=email, is_active=True)
+    _apply_profile(user, full_name=full_name, roles=roles, region=region, company_inn=company_inn,
+                   company_name=company_name, phone=phone)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, *, full_name: str, roles: Iterable[Role | str], region: str | None,
+                company_inn: str | None, company_name: str | None, phone: str | None,
+                is_active: bool) -> User:
+    _apply_profile(user, full_name=full_name, roles=roles, region=region, company_inn=company_inn,
+                   company_name=company_name, phone=phone)
+    user.is_active = bool(is_active)
+    db.session.commit()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    _check_password(password)
+    user.set_password(password)
+    db.session.commit()
+
+
+def deactivate(user: User) -> None:
+    # Accounts are never deleted: the audit trail names them.
+    user.is_active = False
+    db.session.commit()
+
+
+def managers_of(role: Role | str, region: str | None) -> list[User]:
+    """Active managers of ``role`` for ``region``: those of the region and the central ones."""
+    query = (select(User)
+             .where(User.is_active, User.id.in_(_holders(Role.MANAGER)), User.id.in_(_holders(role)),
+                    or_(User.region == region, User.region.is_(None)))
+             .order_by(User.region.is_(None), User.full_name))
+    return list(db.session.scalars(query))
+
+
+def _holders(role: Role | str):
+    return select(UserRole.user_id).where(UserRole.role == str(role))
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def _apply_profile(user: User, *, full_name, roles, region, company_inn, company_name, phone) -> None:
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise AccountError("full_name", "Укажите имя пользователя")
+    roles = _parse_roles(roles)
+    region = (region or "").strip() or None
+    if region is not None and not _REGION_RE.match(region):
+        raise AccountError("region", "Неверный код региона: ожидаются две цифры, например 77")
+    if region is None and roles & REGIONAL_ROLES:
+        raise AccountError("region", "Пользователю ЦПЭ и клиенту нужен регион")
+    company_inn = (company_inn or "").strip() or None
+    company_name = (company_name or "").strip() or None
+    if Role.CLIENT in roles or company_inn is not None:
+        _check_inn(company_inn)
+    user.full_name, user.region, user.phone = full_name, region, (phone or "").strip() or None
+    user.company_inn, user.company_name = company_inn, company_name
+    user.roles = roles
+
+
+def _parse_roles(roles) -> set[Role]:
+    parsed = set()
+    for value in roles or ():
+        try:
+            parsed.add(Role(str(value).strip()))
+        except ValueError:
+            raise AccountError("roles", f"Неизвестная роль «{value}»") from None
+    if not parsed:
+        raise AccountError("roles", "Выберите хотя бы одну роль")
+    return parsed
+
+
+def _check_password(password: str | None) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError("password", f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов")
+
+
+def _check_inn(inn: str | None) -> None:
+    if not inn:
+        raise AccountError("company_inn", "Клиенту нужен ИНН компании")
+    try:
+        stdnum_inn.validate(inn)
+    except stdnum_errors.InvalidChecksum:
+        raise AccountError("company_inn", "Неверный ИНН: контрольная сумма не сходится") from None
+    except stdnum_errors.ValidationError:
+        raise AccountError("company_inn", "Неверный ИНН: ожидается 10 цифр для организации или 12 для ИП") from None
+
+
+def _timing_decoy() -> str:
+    global _decoy_hash
+    if _decoy_hash is None:
+        _decoy_hash = generate_password_hash("not anyone's password")
+    return _decoy_hash

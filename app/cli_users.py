@@ -1,0 +1,80 @@
+"""``vitrina users``: accounts from the shell, for the first admin and for scripts."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from .roles import Role
+
+# The option each field of app.accounts comes from, so an error names what to fix.
+OPTIONS = {"email": "--email", "full_name": "--name", "roles": "--role", "region": "--region",
+           "company_inn": "--company-inn", "company_name": "--company-name", "password": "--password",
+           "phone": "--phone"}
+
+
+def _refuse(exc) -> None:
+    click.secho(f"{OPTIONS.get(exc.field, exc.field)}: {exc.message}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group("users")
+def users_group():
+    """Пользователи: список, создание, смена пароля."""
+
+
+@users_group.command("list")
+@with_appcontext
+def users_list():
+    """Показать пользователей с ролями, регионом и компанией."""
+    from .extensions import db
+    from .models import User
+    for u in db.session.scalars(select(User).order_by(User.email)):
+        roles = ", ".join(role.label for role in u.role_list)
+        company = f"  {u.company_name or ''} ИНН {u.company_inn}" if u.company_inn else ""
+        state = "" if u.is_active else "  (отключён)"
+        click.echo(f"{u.email:<28} {u.full_name:<32} рег. {u.region or '-':<3} {roles}{company}{state}")
+
+
+@users_group.command("create")
+@click.option("--email", required=True, help="E-mail, он же логин.")
+@click.option("--name", "full_name", required=True, help="Имя пользователя.")
+@click.option("--role", "roles", multiple=True, required=True,
+              help="Роль (можно несколько): " + ", ".join(r.value for r in Role) + ".")
+@click.option("--region", help="Код региона (две цифры); обязателен для ЦПЭ и клиента.")
+@click.option("--company-inn", help="ИНН компании клиента.")
+@click.option("--company-name", help="Название компании клиента.")
+@click.option("--phone", help="Телефон.")
+@click.option("--password", prompt="Пароль", hide_input=True, confirmation_prompt="Пароль ещё раз",
+              help="Пароль (не короче 8 символов); без опции будет запрошен.")
+@with_appcontext
+def users_create(email, full_name, roles, region, company_inn, company_name, phone, password):
+    """Создать пользователя."""
+    from .accounts import AccountError, create_user
+    try:
+        user = create_user(email, full_name, password, roles, region=region, company_inn=company_inn,
+                           company_name=company_name, phone=phone)
+    except AccountError as exc:
+        _refuse(exc)
+    click.echo(f"Пользователь {user.email} создан")
+
+
+@users_group.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt="Новый пароль", hide_input=True, confirmation_prompt="Пароль ещё раз",
+              help="Новый пароль (не короче 8 символов); без опции будет запрошен.")
+@with_appcontext
+def users_set_password(email, password):
+    """Задать пользователю новый пароль."""
+    from .accounts import AccountError, find_user, set_password
+    user = find_user(email)
+    if user is None:
+        click.secho(f"Пользователь {email} не найден", fg="red", err=True)
+        sys.exit(1)
+    try:
+        set_password(user, password)
+    except AccountError as exc:
+        _refuse(exc)
+    click.echo(f"Пароль пользователя {user.email} изменён")

@@ -1,0 +1,51 @@
+"""The words of the notifications (Russian: they go to the regulation's participants)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..dates import fmt_datetime
+from ..statuses import NotificationKind
+from .outbox import Message
+
+
+def _application(instance) -> str:
+    company = f" ({instance.company_name})" if instance.company_name else ""
+    return f"заявка № {instance.id}{company}"
+
+
+def deadline_near(instance, task_name: str, step: str | None, due: datetime | None) -> Message:
+    return Message(
+        NotificationKind.DEADLINE_NEAR,
+        f"Срок подходит: {task_name}, {_application(instance)}",
+        f"Наступил индикативный срок шага {step or ''} «{task_name}» по {_application(instance)}. "
+        f"Нормативный срок истекает {fmt_datetime(due)} (МСК). Исполнителю — завершить шаг, "
+        "руководителю — проверить статус и качество исполнения (п. 4.3 Регламента).",
+        f"/applications/{instance.id}")
+
+
+def deadline_breached(instance, task_name: str, step: str | None, due: datetime | None) -> Message:
+    return Message(
+        NotificationKind.DEADLINE_BREACHED,
+        f"Нарушен нормативный срок: {task_name}, {_application(instance)}",
+        f"Нормативный срок шага {step or ''} «{task_name}» по {_application(instance)} истёк "
+        f"{fmt_datetime(due)} (МСК), шаг не завершён. Нарушение внесено в реестр нарушений сроков.",
+        f"/applications/{instance.id}")
+
+
+CONSULTATION_OFFER = (
+    "Вы можете подать заявку на услугу РЭЦ «Консультация по организации экспортной электронной "
+    "торговли»: предложение уже ждёт Вас в личном кабинете.")
+
+
+def refusal(instance, status: str, reason: str | None, consultation_offered: bool) -> Message:
+    if status == "Отказ Клиента":
+        text = (f"По {_application(instance)} истёк срок ожидания ответа, и заявка закрыта с "
+                "отказом (Отказ Клиента). Вы можете подать новую заявку.")
+    else:
+        text = f"По {_application(instance)} принято решение об отказе в предоставлении продукта."
+        if reason:
+            text += f"\n\nПричина: {reason}"
+    if consultation_offered:
+        text += "\n\n" + CONSULTATION_OFFER
+    return Message(NotificationKind.REFUSAL, f"Отказ по заявке № {instance.id}", text,
+                   f"/applications/{instance.id}")

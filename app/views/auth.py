@@ -1,0 +1,71 @@
+"""Logging in and out; which user a session belongs to; where anonymous visitors are sent."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..accounts import authenticate
+from ..extensions import db, login_manager
+from ..models import User
+
+bp = Blueprint("auth", __name__)
+
+WRONG_CREDENTIALS = "Неверный e-mail или пароль"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    # A deactivated account loses its open sessions on the next request, not at their expiry.
+    return user if user is not None and user.is_active else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    error, email = None, ""
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        user = authenticate(email, request.form.get("password", ""))
+        if user is not None:
+            # A fresh session on login: whatever an attacker planted before it is dropped.
+            session.clear()
+            login_user(user)
+            return redirect(target)
+        error = WRONG_CREDENTIALS
+    return render_template("auth/login.html", error=error, email=email,
+                           next=request.values.get("next", ""))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("Вы вышли из системы.")
+    return redirect(url_for("auth.login"))
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` when it is a path of this site, else the home page: never an open redirect."""
+    default = url_for("applications.index")
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if any(ord(ch) < 32 for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target

@@ -1,0 +1,26 @@
+"""Error pages in Russian: forbidden, not found, and a form whose CSRF token has expired."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {
+    400: ("Неверный запрос", "Запрос не удалось обработать."),
+    403: ("Доступ запрещён", "У вашей учётной записи нет прав на эту страницу."),
+    404: ("Страница не найдена", "Такой страницы нет или она вам недоступна."),
+}
+
+
+def _page(code: int, title: str | None = None, text: str | None = None):
+    default_title, default_text = MESSAGES[code]
+    return render_template("errors.html", code=code, title=title or default_title,
+                           text=text or default_text), code
+
+
+def register(app) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda exc, code=code: _page(code))
+    # CSRFError is a 400 too; Flask picks the handler of the most specific class.
+    app.register_error_handler(CSRFError, lambda exc: _page(
+        400, "Форма устарела", "Форма устарела или отправлена не со страницы Витрины. "
+                               "Обновите страницу и отправьте её снова."))
