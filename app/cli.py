@@ -141,7 +141,9 @@ def timers_command():
     """Показать ожидающие таймеры (сроки)."""
     from .models import Timer
     for t in db.session.scalars(select(Timer).order_by(Timer.due_at)):
-        click.echo(f"{fmt_datetime(t.due_at)}  заявка {t.instance_id:>6}  шаг {t.step or '-':<4} {t.kind or '-':<12} {t.name}")
+        state = "" if t.state == "waiting" else "  (отмечен, ждёт движения заявки)"
+        click.echo(f"{fmt_datetime(t.due_at)}  заявка {t.instance_id:>6}  шаг {t.step or '-':<4} "
+                   f"{t.kind or '-':<13} {t.name}{state}")
 
 
 @click.command("fire-timers")

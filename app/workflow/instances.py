@@ -64,7 +64,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
         raise NotFound(f"нет такой задачи в заявке {instance_id}") from exc
     with _saving():
         _apply(instance, step, actor=actor, on_behalf_of=on_behalf_of, action="completed",
-               details={"data": data}, open_rows=open_rows)
+               details={"data": data, **_timing(open_task)}, open_rows=open_rows)
         _commit()
     return instance
 
@@ -124,6 +124,13 @@ def _start(process_id, data, *, actor, region, company_name, company_inn, deploy
     _apply(instance, step, actor=actor, action="started", open_rows={},
            details={"process_id": process_id, "message": message.name if message else None})
     return instance
+
+
+def _timing(task: OpenTask) -> dict:
+    """What the SLA figures need of a completed step: who, where, when it began, its deadlines."""
+    iso = lambda moment: moment.isoformat() if moment else None  # noqa: E731
+    return {"step": task.step, "role": task.role, "region": task.region, "ready_at": iso(task.ready_at),
+            "normative_due": iso(task.normative_due), "indicative_due": iso(task.indicative_due)}
 
 
 def _model(instance: ProcessInstance):
