@@ -189,3 +189,14 @@ def test_first_sales_report_deadline_counts_from_the_period_end_across_new_year(
     # report_days = 10 working days after 01.01.2026: the break runs to 11.01, so 12–16 and 19–23.01.
     assert report.normative_due == end_of_day((2026, 1, 23))
     assert report.ready_at.astimezone(MOSCOW) == moscow(2026, 1, 1, 0, 0, 1)
+
+
+def test_a_deadline_recorded_by_the_sweep_appears_once_in_the_history(application, clock):
+    from app.models import AuditEvent
+    instance = submitted(application)
+    clock.set(moscow(2025, 11, 6, 9, 0))
+    fire_due_timers(clock.now())
+    complete(get_instance(instance.id), CHECK, decision="approve")  # the engine now fires them too
+    fired = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "timer_fired")).all()
+    assert sorted((f.element_id, f.actor) for f in fired) == [
+        ("step_2_indicative", "system"), ("step_2_normative", "system")]

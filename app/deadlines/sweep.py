@@ -16,13 +16,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from ..extensions import db
-from ..models import OpenTask, ProcessInstance, Timer
+from ..models import AuditEvent, OpenTask, ProcessInstance, Timer
 from ..statuses import TimerEffect, TimerState
 from ..workflow.errors import ConcurrentUpdate
-from ..workflow.instances import advance_instance
+from ..workflow.instances import SYSTEM, advance_instance
 from . import register
 
 log = logging.getLogger(__name__)
@@ -62,13 +62,26 @@ def _record_signals(now: datetime, report: SweepReport) -> None:
             select(OpenTask).where(OpenTask.task_id.in_({t.attached_task_id for t in timers if t.attached_task_id})))}
         batch = register.Batch(now)
         for timer in timers:
-            batch.add(instances[timer.instance_id], register.deadline_of(
-                timer.kind, timer.task_id, timer.due_at, rows.get(timer.attached_task_id), timer.name, timer.step))
+            try:
+                batch.add(instances[timer.instance_id], register.deadline_of(
+                    timer.kind, timer.task_id, timer.due_at, rows.get(timer.attached_task_id), timer.name, timer.step))
+            except Exception:  # a broken row is marked fired (it would fail again) and logged
+                report.failed.append(timer.instance_id)
+                log.exception("recording the deadline of timer %s (application %s) failed",
+                              timer.task_id, timer.instance_id)
         db.session.execute(update(Timer).where(Timer.id.in_([t.id for t in timers]))
                            .values(state=TimerState.FIRED, fired_at=now).execution_options(synchronize_session=False))
+        db.session.execute(insert(AuditEvent), [_audit_row(t, now) for t in timers])
         batch.write()
         db.session.commit()
         report.signals += len(timers)
+
+
+def _audit_row(timer: Timer, now: datetime) -> dict:
+    return dict(instance_id=timer.instance_id, at=now, actor=SYSTEM, action="timer_fired",
+                element_id=timer.element_id, element_name=timer.name, task_id=timer.task_id,
+                details={"kind": timer.kind, "step": timer.step, "task": timer.attached_element_id,
+                         "due_at": timer.due_at.isoformat() if timer.due_at else None})
 
 
 def _advance_instances(now: datetime, report: SweepReport) -> None:

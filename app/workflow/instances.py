@@ -159,8 +159,9 @@ def _apply(instance: ProcessInstance, step: Step, *, actor: str, action: str,
         open_rows = _open_task_rows(instance.id)
     after_step(instance, step, now, open_rows)
     _sync_open_tasks(instance, step, set(open_rows))
-    _sync_timers(instance, step, now)
-    _audit(instance, step, now, actor=actor, on_behalf_of=on_behalf_of, action=action, details=details)
+    recorded = _sync_timers(instance, step, now)
+    _audit(instance, step, now, actor=actor, on_behalf_of=on_behalf_of, action=action, details=details,
+           recorded=recorded)
     db.session.info.setdefault("vitrina_steps", []).append((instance, step))
     for message in step.messages:
         _route(instance, message, actor)
@@ -185,8 +186,10 @@ def _sync_open_tasks(instance, step: Step, existing: set[str]) -> None:
         db.session.execute(insert(OpenTask), rows)
 
 
-def _sync_timers(instance, step: Step, now: datetime) -> None:
-    existing = set(db.session.scalars(select(Timer.task_id).where(Timer.instance_id == instance.id)))
+def _sync_timers(instance, step: Step, now: datetime) -> set[str]:
+    """Write the waiting timers; returns the ids of timers the sweep had already recorded."""
+    states = dict(db.session.execute(select(Timer.task_id, Timer.state).where(Timer.instance_id == instance.id)).all())
+    existing = set(states)
     catalog = _model(instance).catalogs[instance.process_id]
     waiting = {t.task_id for t in step.timers}
     if gone := existing - waiting:  # fired (recorded in the audit trail) or cancelled
@@ -199,9 +202,10 @@ def _sync_timers(instance, step: Step, now: datetime) -> None:
             for t in step.timers if t.task_id not in existing]
     if rows:
         db.session.execute(insert(Timer), rows)
+    return {task_id for task_id, state in states.items() if state == TimerState.FIRED}
 
 
-def _audit(instance, step: Step, now, *, actor, on_behalf_of, action, details) -> None:
+def _audit(instance, step: Step, now, *, actor, on_behalf_of, action, details, recorded=frozenset()) -> None:
     base = dict(instance_id=instance.id, at=now, actor=actor, on_behalf_of=on_behalf_of, element_id=None,
                 element_name=None, task_id=None, status_line=None, status_from=None, status_to=None,
                 details=None)
@@ -212,6 +216,8 @@ def _audit(instance, step: Step, now, *, actor, on_behalf_of, action, details) -
                      **({"element_id": done.element_id, "element_name": done.name, "task_id": done.id}
                         if done else {})})
     for fired in step.fired:
+        if fired.task_id in recorded:
+            continue  # the sweep wrote this firing when it came due
         rows.append({**base, "action": "timer_fired", "actor": SYSTEM, "element_id": fired.element_id,
                      "element_name": fired.name, "task_id": fired.task_id,
                      "details": {"kind": fired.kind, "step": fired.step, "task": fired.attached_element_id,
