@@ -35,12 +35,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .workflow.calendar_overrides import load_overrides
     app.extensions["vitrina"] = Runtime.create(clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides)
 
-    from .views import admin_users, applications, auth, errors, filters
+    from .views import admin_users, applications, auth, errors, filters, notifications, sla, vendor
+    from .views import client, documents, task_form, tasks
     filters.register(app)
     errors.register(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(applications.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(task_form.bp)
+    app.register_blueprint(client.bp)
+    app.register_blueprint(documents.bp)
     app.register_blueprint(admin_users.bp)
+    app.register_blueprint(notifications.bp)
+    app.register_blueprint(sla.bp)
+    app.register_blueprint(vendor.bp)
+    app.add_template_global(vendor.bpmn_js_url, "bpmn_js_url")
 
     from .cli import register_commands
     register_commands(app)

@@ -88,6 +88,30 @@ def set_password(user: User, password: str) -> None:
     db.session.commit()
 
 
+def register_company(user: User, *, company_name: str | None, company_inn: str | None,
+                     region: str | None = None) -> User:
+    """A client fills in their company (and region, if missing) before filing an application.
+
+    Only what is missing is taken: the INN decides which applications a client sees, so one
+    set already is changed by an admin, never by the client.
+    """
+    company_name = (company_name or "").strip() or None
+    if company_name is None:
+        raise AccountError("company_name", "Укажите название компании")
+    if not user.company_inn:
+        company_inn = (company_inn or "").strip() or None
+        _check_inn(company_inn)
+        user.company_inn = company_inn
+    if not user.region:
+        region = (region or "").strip() or None
+        if region is None or not _REGION_RE.match(region):
+            raise AccountError("region", "Неверный код региона: ожидаются две цифры, например 77")
+        user.region = region
+    user.company_name = company_name
+    db.session.commit()
+    return user
+
+
 def deactivate(user: User) -> None:
     # Accounts are never deleted: the audit trail names them.
     user.is_active = False

@@ -51,28 +51,28 @@ def test_login_shows_the_name_and_logout_ends_the_session(client, users):
     assert "ЦПЭ Москва" in page and "Выйти" in page and 'action="/logout"' in page
     after = client.post("/logout", follow_redirects=True)
     assert "Вы вышли из системы" in after.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+    assert client.get("/applications").status_code == 302
 
 
 @pytest.mark.parametrize("email,password", [("cpe77@test.ru", "wrong-password"), ("nobody@test.ru", PASSWORD)])
 def test_wrong_password_or_unknown_email_give_one_message(client, users, email, password):
     response = login(client, email, password)
     assert WRONG in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+    assert client.get("/applications").status_code == 302
 
 
 def test_deactivated_user_cannot_log_in_and_loses_open_session(client, users):
     login(client, "mo@test.ru")
-    assert client.get("/").status_code == 200
+    assert client.get("/applications").status_code == 200
     deactivate(users["mo"])
-    assert client.get("/").status_code == 302
+    assert client.get("/applications").status_code == 302
     assert WRONG in login(client, "mo@test.ru").get_data(as_text=True)
 
 
 def test_pages_send_anonymous_visitors_to_login_and_back(client, users):
     response = client.get("/applications/5?tab=history")
     assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
-    assert client.get("/").status_code == 302
+    assert client.get("/applications").status_code == 302
     assert client.get("/health").status_code == 200
     back = client.post("/login?next=/applications/5%3Ftab%3Dhistory",
                        data={"email": "mo@test.ru", "password": PASSWORD})
@@ -93,10 +93,10 @@ def test_posts_without_the_csrf_token_are_refused(app, client, users):
     token = _csrf_token(client.get("/login").get_data(as_text=True))
     accepted = client.post("/login", data={"email": "mo@test.ru", "password": PASSWORD, "csrf_token": token})
     assert accepted.status_code == 302
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/applications").get_data(as_text=True)
     assert client.post("/logout").status_code == 400  # logging out is a form too
     assert client.post("/logout", data={"csrf_token": _csrf_token(page)}).status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/applications").status_code == 302
 
 
 # --- admin pages ------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def test_managers_of_a_role_are_the_regional_and_the_central_ones(users):
 def test_each_user_sees_only_their_region_or_company_on_list_and_card(client, users, who, sees):
     apps = _applications()
     login(client, users[who].email)
-    listing = client.get("/").get_data(as_text=True)
+    listing = client.get("/applications").get_data(as_text=True)
     assert f"Всего: {len(sees)}" in listing
     for key, instance in apps.items():
         card = client.get(f"/applications/{instance.id}")

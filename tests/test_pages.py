@@ -9,7 +9,7 @@ def test_list_and_card_show_statuses_tasks_deadlines_and_history(client, app, us
     deploy_bundle(read_bundle(FIXTURES / "small"), actor="owner")
     instance = start_process("small", actor="client@test", region="77", company_name="ООО «Ромашка»",
                              company_inn="7707083893")
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/applications").get_data(as_text=True)
     assert "ООО «Ромашка»" in page and "На рассмотрении ЦПЭ" in page
     card = client.get(f"/applications/{instance.id}").get_data(as_text=True)
     assert "Проверка заявки" in card and "ЦПЭ" in card

@@ -3,11 +3,13 @@ from .audit import AuditEvent
 from .calendar import CalendarOverride
 from .deadline import Breach
 from .deployment import Deployment, DeploymentFile
+from .document import Document
+from .draft import TaskDraft
 from .instance import ProcessInstance
 from .notification import Notification
 from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["Breach", "Notification", "AuditEvent", "CalendarOverride", "Deployment", "DeploymentFile", "ProcessInstance",
-           "Timer", "OpenTask", "User", "UserRole"]
+__all__ = ["Breach", "Notification", "AuditEvent", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "ProcessInstance",
+           "TaskDraft", "Timer", "OpenTask", "User", "UserRole"]

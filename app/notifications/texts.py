@@ -8,16 +8,17 @@ from ..statuses import NotificationKind
 from .outbox import Message
 
 
-def _application(instance) -> str:
+def _application(instance, form: str = "заявка") -> str:
+    """«заявка № 7 (ООО «Ромашка»)»; ``form`` is the word's case the sentence needs."""
     company = f" ({instance.company_name})" if instance.company_name else ""
-    return f"заявка № {instance.id}{company}"
+    return f"{form} № {instance.id}{company}"
 
 
 def deadline_near(instance, task_name: str, step: str | None, due: datetime | None) -> Message:
     return Message(
         NotificationKind.DEADLINE_NEAR,
         f"Срок подходит: {task_name}, {_application(instance)}",
-        f"Наступил индикативный срок шага {step or ''} «{task_name}» по {_application(instance)}. "
+        f"Наступил индикативный срок шага {step or ''} «{task_name}» по {_application(instance, 'заявке')}. "
         f"Нормативный срок истекает {fmt_datetime(due)} (МСК). Исполнителю — завершить шаг, "
         "руководителю — проверить статус и качество исполнения (п. 4.3 Регламента).",
         f"/applications/{instance.id}")
@@ -27,7 +28,7 @@ def deadline_breached(instance, task_name: str, step: str | None, due: datetime 
     return Message(
         NotificationKind.DEADLINE_BREACHED,
         f"Нарушен нормативный срок: {task_name}, {_application(instance)}",
-        f"Нормативный срок шага {step or ''} «{task_name}» по {_application(instance)} истёк "
+        f"Нормативный срок шага {step or ''} «{task_name}» по {_application(instance, 'заявке')} истёк "
         f"{fmt_datetime(due)} (МСК), шаг не завершён. Нарушение внесено в реестр нарушений сроков.",
         f"/applications/{instance.id}")
 
@@ -39,10 +40,10 @@ CONSULTATION_OFFER = (
 
 def refusal(instance, status: str, reason: str | None, consultation_offered: bool) -> Message:
     if status == "Отказ Клиента":
-        text = (f"По {_application(instance)} истёк срок ожидания ответа, и заявка закрыта с "
+        text = (f"По {_application(instance, 'заявке')} истёк срок ожидания ответа, и заявка закрыта с "
                 "отказом (Отказ Клиента). Вы можете подать новую заявку.")
     else:
-        text = f"По {_application(instance)} принято решение об отказе в предоставлении продукта."
+        text = f"По {_application(instance, 'заявке')} принято решение об отказе в предоставлении продукта."
         if reason:
             text += f"\n\nПричина: {reason}"
     if consultation_offered:

@@ -5,6 +5,8 @@ see answers 404, as if it did not exist, so its number tells nothing either.
 """
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -12,12 +14,13 @@ from sqlalchemy import func, select
 from ..access import can_see_instance, visible_instances
 from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance, Timer
+from ..workflow.deployments import model_of_id
 
 bp = Blueprint("applications", __name__)
 PAGE_SIZE = 50
 
 
-@bp.get("/")
+@bp.get("/applications")
 @login_required
 def index():
     page = max(request.args.get("page", 1, type=int), 1)
@@ -43,6 +46,45 @@ def card(instance_id: int):
         select(ProcessInstance).where(ProcessInstance.parent_id == instance_id), current_user)).all()
     return render_template("applications/card.html", instance=instance, tasks=tasks, timers=timers,
                            audit=audit, children=children)
+
+
+@bp.get("/applications/<int:instance_id>/diagram.json")
+@login_required
+def diagram(instance_id: int):
+    """What the card's diagram draws: the BPMN of the instance's process (from the version it runs
+    on), the element ids of its open tasks, of the tasks completed so far and of fired timers."""
+    instance = db.session.get(ProcessInstance, instance_id)
+    if not can_see_instance(current_user, instance):
+        abort(404)
+    xml = _process_xml(instance)
+    if xml is None:
+        abort(404)
+    current = db.session.scalars(select(OpenTask.element_id).where(OpenTask.instance_id == instance_id)
+                                 .order_by(OpenTask.id)).all()
+    events = db.session.execute(select(AuditEvent.action, AuditEvent.element_id).where(
+        AuditEvent.instance_id == instance_id, AuditEvent.action.in_(("completed", "timer_fired")),
+        AuditEvent.element_id.is_not(None)).order_by(AuditEvent.id)).all()
+    return {"xml": xml, "current": _unique(current),
+            "completed": _unique(e for action, e in events if action == "completed"),
+            "fired": _unique(e for action, e in events if action == "timer_fired")}
+
+
+def _process_xml(instance: ProcessInstance) -> str | None:
+    """The text of the deployed file that defines the instance's process."""
+    model = model_of_id(instance.deployment_id)
+    catalog = model.catalogs.get(instance.process_id)
+    if catalog is not None and catalog.file in model.files:
+        return model.files[catalog.file].decode("utf-8")
+    # A process the catalog does not know (not executable, say): look for its definition.
+    pattern = re.compile(rb"<(?:\w+:)?process\b[^>]*\bid=[\"']" + re.escape(instance.process_id.encode()) + rb"[\"']")
+    for name, content in sorted(model.files.items()):
+        if name.endswith(".bpmn") and pattern.search(content):
+            return content.decode("utf-8")
+    return None
+
+
+def _unique(ids) -> list[str]:
+    return list(dict.fromkeys(ids))
 
 
 @bp.get("/health")

@@ -60,7 +60,7 @@ def logout():
 
 def safe_next(target: str | None) -> str:
     """``target`` when it is a path of this site, else the home page: never an open redirect."""
-    default = url_for("applications.index")
+    default = url_for("tasks.home")
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     if any(ord(ch) < 32 for ch in target):

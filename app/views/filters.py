@@ -9,6 +9,9 @@ AUDIT_ACTIONS = {
     "completed": "Выполнение задачи",
     "status": "Смена статуса",
     "timer_fired": "Срабатывание срока",
+    "claimed": "Взятие задачи в работу",
+    "unclaimed": "Возврат задачи",
+    "assigned": "Назначение задачи",
 }
 TIMER_KINDS = {
     "normative": "нормативный срок",

@@ -1,0 +1,107 @@
+"""Claiming, releasing and assigning open tasks, each recorded in the audit trail.
+
+A claim is one conditional UPDATE (… WHERE assignee IS NULL), so of two users who press
+«Взять» at once exactly one gets the task and the other learns who did: no lock, no lost
+claim. The engine never touches the assignee: the index row of a task keeps it until the task
+is done.
+"""
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+
+from .access import can_see_instance
+from .extensions import db
+from .models import AuditEvent, OpenTask, ProcessInstance, User
+from .task_rights import assignees_for, may_assign, may_take
+from .workflow.errors import Conflict, NotFound, TaskAlreadyDone, WorkflowError
+from .workflow.runtime import runtime
+
+
+class AlreadyClaimed(Conflict):
+    def __init__(self, holder: str | None):
+        super().__init__(f"Задачу уже взял {holder}" if holder else "Задачу уже взял другой пользователь")
+        self.holder = holder
+
+
+class NotAllowed(WorkflowError):
+    http_status = 403
+
+
+def load_task(task_id: str, user) -> tuple[OpenTask, ProcessInstance]:
+    """The open task and its instance; NotFound when the user may not see the application,
+    TaskAlreadyDone when the task is no longer open."""
+    task = db.session.scalar(select(OpenTask).where(OpenTask.task_id == task_id))
+    if task is None:
+        raise TaskAlreadyDone("Задачу уже выполнил другой пользователь")
+    instance = db.session.get(ProcessInstance, task.instance_id)
+    if not can_see_instance(user, instance):
+        raise NotFound("задача не найдена")
+    return task, instance
+
+
+def claim(task_id: str, user) -> OpenTask:
+    task, instance = load_task(task_id, user)
+    if not may_take(user, task, instance):
+        raise NotAllowed("Эту задачу выполняет другая роль или другой регион")
+    now = runtime().clock.now()
+    taken = db.session.execute(update(OpenTask).where(OpenTask.task_id == task_id, OpenTask.assignee.is_(None))
+                               .values(assignee=user.email, claimed_at=now)
+                               .execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        db.session.rollback()
+        holder = db.session.scalar(select(OpenTask.assignee).where(OpenTask.task_id == task_id))
+        if holder == user.email:
+            return task  # pressed twice: already ours
+        if holder is None and not _still_open(task_id):
+            raise TaskAlreadyDone("Задачу уже выполнил другой пользователь")
+        raise AlreadyClaimed(holder)
+    _audit(task, user.email, "claimed", now, assignee=user.email)
+    db.session.commit()
+    return task
+
+
+def unclaim(task_id: str, user) -> OpenTask:
+    task, _instance = load_task(task_id, user)
+    now = runtime().clock.now()
+    released = db.session.execute(update(OpenTask).where(OpenTask.task_id == task_id,
+                                                         OpenTask.assignee == user.email)
+                                  .values(assignee=None, claimed_at=None)
+                                  .execution_options(synchronize_session=False))
+    if released.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("Эта задача не у вас в работе")
+    _audit(task, user.email, "unclaimed", now, assignee=None)
+    db.session.commit()
+    return task
+
+
+def assign(task_id: str, user, assignee_email: str) -> User:
+    """Hand the task to ``assignee_email`` (or take it from whoever holds it)."""
+    task, instance = load_task(task_id, user)
+    if not may_assign(user, task, instance):
+        raise NotAllowed("Назначать эту задачу может руководитель её роли и региона")
+    target = next((u for u in assignees_for(task, instance) if u.email == assignee_email), None)
+    if target is None:
+        raise NotAllowed("Этому пользователю нельзя назначить задачу: нет нужной роли или региона")
+    now = runtime().clock.now()
+    # Conditional on the holder read above: a claim made meanwhile is not silently overridden.
+    moved = db.session.execute(update(OpenTask).where(
+        OpenTask.task_id == task_id,
+        OpenTask.assignee.is_(None) if task.assignee is None else OpenTask.assignee == task.assignee)
+        .values(assignee=target.email, claimed_at=now).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("Задачу тем временем взял или выполнил другой пользователь: обновите страницу")
+    _audit(task, user.email, "assigned", now, assignee=target.email, previous=task.assignee)
+    db.session.commit()
+    return target
+
+
+def _still_open(task_id: str) -> bool:
+    return db.session.scalar(select(OpenTask.id).where(OpenTask.task_id == task_id)) is not None
+
+
+def _audit(task: OpenTask, actor: str, action: str, now, **details) -> None:
+    db.session.execute(insert(AuditEvent).values(
+        instance_id=task.instance_id, at=now, actor=actor, action=action, element_id=task.element_id,
+        element_name=task.name, task_id=task.task_id, details=details))

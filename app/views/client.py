@@ -1,0 +1,66 @@
+"""The client's pages: their company's applications, filing a new one, registering the company.
+
+A client answers remarks and confirms the service on the same task pages as staff; these pages
+lead there.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import accounts
+from ..extensions import db
+from ..my_applications import applications_of, has_company, start_application
+from ..roles import Role
+from ..workflow.errors import NothingDeployed
+
+bp = Blueprint("client", __name__, url_prefix="/my")
+
+
+@bp.before_request
+@login_required
+def clients_only():
+    if not current_user.has_role(Role.CLIENT):
+        abort(403)
+
+
+@bp.get("")
+def my():
+    if not has_company(current_user):
+        return redirect(url_for(".company"))
+    return render_template("client/my.html", applications=applications_of(current_user))
+
+
+@bp.post("/applications")
+def new_application():
+    if not has_company(current_user):
+        return redirect(url_for(".company"))
+    try:
+        instance, first = start_application(current_user)
+    except NothingDeployed:
+        db.session.rollback()
+        flash("Приём заявок пока не открыт: модель процесса не развёрнута. Обратитесь в ЦПЭ.")
+        return redirect(url_for(".my"), 303)
+    flash(f"Заявка № {instance.id} создана. Заполните анкету и отправьте её в ЦПЭ.")
+    if first is None:
+        return redirect(url_for(".my"), 303)
+    return redirect(url_for("task_form.show", task_id=first.task_id), 303)
+
+
+@bp.route("/company", methods=["GET", "POST"])
+def company():
+    errors: dict[str, str] = {}
+    values = request.form if request.method == "POST" else {
+        "company_name": current_user.company_name or "", "company_inn": current_user.company_inn or "",
+        "region": current_user.region or ""}
+    if request.method == "POST":
+        try:
+            accounts.register_company(current_user, company_name=values.get("company_name"),
+                                      company_inn=values.get("company_inn"), region=values.get("region"))
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            errors[exc.field] = exc.message
+        else:
+            flash("Данные компании сохранены.")
+            return redirect(url_for(".my"), 303)
+    return render_template("client/company.html", values=values, errors=errors), (422 if errors else 200)

@@ -1,0 +1,95 @@
+"""The task list (the home of staff) and the actions on it: claim, release, assign.
+
+Actions are POST forms (CSRF-protected) that come back to the list with the same section and
+filters. A claim that lost the race answers 409 with the list and who took the task.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import claims
+from ..roles import Role
+from ..statuses import ApplicationStatus, ConsultationStatus
+from ..task_rights import assignees_for, may_assign, may_take
+from ..workflow.errors import Conflict, NotFound
+from ..worklist import PAGE_SIZE, Filters, deadline_state, may_filter_region, step_choices, task_page
+
+bp = Blueprint("tasks", __name__)
+
+# Filter arguments carried through the actions, so the list comes back as it was.
+LIST_ARGS = ("section", "step", "status", "region", "company", "page")
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Clients start at their applications, everyone else at the task list."""
+    if current_user.has_role(Role.CLIENT) and len(current_user.roles) == 1:
+        return redirect(url_for("client.my"))
+    return redirect(url_for(".index"))
+
+
+@bp.get("/tasks")
+@login_required
+def index():
+    filters = Filters.from_args(request.args, current_user)
+    page = task_page(current_user, request.args.get("section"), filters, request.args.get("page", 1, type=int))
+    statuses = list(dict.fromkeys([s.value for s in ApplicationStatus] + [s.value for s in ConsultationStatus]))
+    return render_template("tasks/index.html", page=page, filters=filters, page_size=PAGE_SIZE,
+                           steps=step_choices(), statuses=statuses, region_filter=may_filter_region(current_user),
+                           deadline_state=deadline_state, may_take=may_take, may_assign=may_assign,
+                           list_args=_list_args())
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str):
+    return _act(lambda: claims.claim(task_id, current_user), "Задача взята в работу.")
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@login_required
+def unclaim(task_id: str):
+    return _act(lambda: claims.unclaim(task_id, current_user), "Задача возвращена в доступные.")
+
+
+@bp.route("/tasks/<task_id>/assign", methods=["GET", "POST"])
+@login_required
+def assign(task_id: str):
+    try:
+        task, instance = claims.load_task(task_id, current_user)
+    except NotFound:
+        abort(404)
+    except Conflict as exc:
+        flash(str(exc))
+        return redirect(url_for(".index"))
+    if not may_assign(current_user, task, instance):
+        abort(403)
+    if request.method == "POST":
+        return _act(lambda: claims.assign(task_id, current_user, request.form.get("assignee", "")),
+                    "Задача назначена.")
+    return render_template("tasks/assign.html", task=task, instance=instance,
+                           candidates=assignees_for(task, instance), list_args=_list_args())
+
+
+def _act(action, done_message: str):
+    try:
+        action()
+    except NotFound:
+        abort(404)
+    except claims.NotAllowed:
+        abort(403)
+    except Conflict as exc:
+        # The list as it now is, with the reason, under 409: a lost race is not a server error.
+        flash(str(exc))
+        response = make_response(index())
+        response.status_code = 409
+        return response
+    flash(done_message)
+    return redirect(url_for(".index", **_list_args()), 303)
+
+
+def _list_args() -> dict[str, str]:
+    source = request.args if request.method == "GET" else request.values
+    return {key: source[key] for key in LIST_ARGS if source.get(key)}

@@ -1,0 +1,68 @@
+"""Third-party front-end files, served by the app itself (no CDN): the bpmn-js viewer.
+
+bpmn-js is installed from npm into ``node_modules/`` by ``scripts/bootstrap`` (see package.json).
+Only the files named in ``BPMN_JS_FILES`` are served, looked up by exact name, so no request can
+reach anything else under ``node_modules/``. The version is pinned by package-lock.json and the
+URLs carry it, so browsers may cache the files for a long time.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+
+from ..config import ROOT
+
+bp = Blueprint("vendor", __name__, url_prefix="/vendor")
+
+# Path under node_modules/bpmn-js/dist/ -> MIME type.
+BPMN_JS_FILES = {
+    "bpmn-navigated-viewer.production.min.js": "text/javascript",
+    "assets/diagram-js.css": "text/css",
+    "assets/bpmn-js.css": "text/css",
+    "assets/bpmn-font/css/bpmn.css": "text/css",
+    "assets/bpmn-font/font/bpmn.woff2": "font/woff2",
+    "assets/bpmn-font/font/bpmn.woff": "font/woff",
+    "assets/bpmn-font/font/bpmn.ttf": "font/ttf",
+    "assets/bpmn-font/font/bpmn.eot": "application/vnd.ms-fontobject",
+    "assets/bpmn-font/font/bpmn.svg": "image/svg+xml",
+}
+ONE_YEAR = 365 * 24 * 3600
+
+
+def node_modules() -> Path:
+    return Path(current_app.config.get("VITRINA_NODE_MODULES") or ROOT / "node_modules")
+
+
+@cache
+def _version(folder: str) -> str | None:
+    try:
+        return json.loads((Path(folder) / "bpmn-js" / "package.json").read_text("utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def bpmn_js_version() -> str | None:
+    """The installed bpmn-js version (None when npm has not installed it)."""
+    return _version(str(node_modules()))
+
+
+def bpmn_js_url(path: str) -> str:
+    from flask import url_for
+    return url_for("vendor.bpmn_js", path=path, v=bpmn_js_version())
+
+
+@bp.get("/bpmn-js/<path:path>")
+def bpmn_js(path: str):
+    mimetype = BPMN_JS_FILES.get(path)
+    if mimetype is None:
+        abort(404)
+    folder = node_modules() / "bpmn-js" / "dist"
+    if not (folder / path).is_file():
+        abort(404)
+    response = send_from_directory(folder, path, mimetype=mimetype, max_age=ONE_YEAR, conditional=True)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response

@@ -1,0 +1,178 @@
+"""The task list: sections, filters, counts and one page of open tasks for a user.
+
+Everything runs on the task-list index (``open_tasks``) joined with the instance row for the
+company and statuses; the common query of a ЦПЭ user (role, region, by due date) is what the
+index (role, region, normative_due) is for. What a user may see is narrowed by ``app.access``
+first, so a filter can only take away, never widen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import event, func, or_, select, true
+from sqlalchemy.engine import Engine as SAEngine
+from sqlalchemy.orm import load_only
+
+from .access import scope, visible_instances
+from .calendar import MOSCOW
+from .extensions import db
+from .models import OpenTask, ProcessInstance
+from .roles import Role
+from .task_rights import eligible_clause
+from .workflow.deployments import current_deployment, model_of
+from .workflow.errors import NothingDeployed
+from .workflow.runtime import runtime
+
+PAGE_SIZE = 50
+SECTIONS = {
+    "mine": "Мои задачи",
+    "available": "Доступные",
+    "overdue": "Просроченные",
+    "today": "На сегодня",
+    "all": "Все задачи",
+}
+
+
+@dataclass
+class Filters:
+    step: str = ""
+    status: str = ""
+    region: str = ""
+    company: str = ""
+
+    @classmethod
+    def from_args(cls, args, user) -> "Filters":
+        region = (args.get("region") or "").strip()
+        # Only central staff choose a region; everyone else is bound to theirs by access.
+        if not may_filter_region(user):
+            region = ""
+        return cls(step=(args.get("step") or "").strip(), status=(args.get("status") or "").strip(),
+                   region=region, company=(args.get("company") or "").strip())
+
+    def as_args(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+@dataclass
+class Page:
+    section: str
+    rows: list
+    counts: dict[str, int]
+    page: int
+    now: datetime
+    sections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.counts[self.section]
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * PAGE_SIZE < self.total
+
+
+def may_filter_region(user) -> bool:
+    return scope(user) == {}
+
+
+def sections_for(user) -> dict[str, str]:
+    shown = dict(SECTIONS)
+    if not (user.has_role(Role.MANAGER) or user.has_role(Role.ADMIN)):
+        del shown["all"]
+    return shown
+
+
+def task_page(user, section: str | None, filters: Filters, page: int = 1) -> Page:
+    now = runtime().clock.now()
+    sections = sections_for(user)
+    counts = {key: db.session.scalar(_section_query(select(func.count(OpenTask.id)), user, key, filters, now))
+              for key in sections}
+    if section not in sections:
+        # A user's home is their own work; with none claimed, what they may pick up.
+        section = "mine" if counts["mine"] else "available"
+    # The instance's stored engine state is the bulk of its row and the list needs none of it.
+    query = _section_query(select(OpenTask, ProcessInstance), user, section, filters, now).options(
+        load_only(ProcessInstance.id, ProcessInstance.region, ProcessInstance.company_name,
+                  ProcessInstance.company_inn, ProcessInstance.application_status, ProcessInstance.service_status))
+    query = query.order_by(OpenTask.normative_due.asc().nulls_last(), OpenTask.id)
+    rows = db.session.execute(query.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+    return Page(section=section, rows=rows, counts=counts, page=max(page, 1), now=now, sections=sections)
+
+
+def _section_query(query, user, section: str, filters: Filters, now: datetime):
+    query = visible_instances(query.join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id), user)
+    mine = OpenTask.assignee == user.email
+    if section == "mine":
+        query = query.where(mine)
+    elif section == "available":
+        query = query.where(eligible_clause(user), OpenTask.assignee.is_(None))
+    else:
+        query = query.where(_team(user, mine))
+        if section == "overdue":
+            query = query.where(OpenTask.normative_due < now)
+        elif section == "today":
+            # Due before the Moscow day ends and not overdue yet: the two sections never overlap.
+            query = query.where(OpenTask.normative_due >= now, OpenTask.normative_due < _end_of_moscow_day(now))
+    return _filtered(query, filters)
+
+
+def _team(user, mine):
+    """The tasks a user keeps an eye on: their roles' ones where they work, and their own;
+    an admin (who assigns) every task they can see."""
+    if user.has_role(Role.ADMIN):
+        return true()
+    return or_(eligible_clause(user), mine)
+
+
+def _filtered(query, filters: Filters):
+    if filters.step:
+        query = query.where(OpenTask.step == filters.step)
+    if filters.status:
+        query = query.where(ProcessInstance.application_status == filters.status)
+    if filters.region:
+        query = query.where(OpenTask.region == filters.region)
+    if filters.company:
+        text = filters.company.lower()
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(func.lower(ProcessInstance.company_name).like(pattern, escape="\\"),
+                                ProcessInstance.company_inn.like(pattern, escape="\\")))
+    return query
+
+
+def _end_of_moscow_day(now: datetime) -> datetime:
+    return datetime.combine(now.astimezone(MOSCOW).date() + timedelta(days=1), time(0), tzinfo=MOSCOW)
+
+
+def deadline_state(task: OpenTask, now: datetime) -> str:
+    """'breached' (normative deadline passed), 'warned' (indicative one passed) or ''."""
+    if task.breached_at or (task.normative_due and task.normative_due < now):
+        return "breached"
+    if task.warned_at or (task.indicative_due and task.indicative_due < now):
+        return "warned"
+    return ""
+
+
+def step_choices() -> list[tuple[str, str]]:
+    """(step, "step — task name") of the user tasks of the deployed model, in step order."""
+    try:
+        model = model_of(current_deployment())
+    except NothingDeployed:
+        return []
+    seen: dict[str, str] = {}
+    for catalog in model.catalogs.values():
+        for element in catalog.elements.values():
+            step = element.properties.get("step")
+            if element.is_human and step and step not in seen:
+                seen[step] = f"{step} — {element.name}"
+    return sorted(seen.items(), key=lambda item: [int(p) if p.isdigit() else 0 for p in item[0].split(".")])
+
+
+
+@event.listens_for(SAEngine, "connect")
+def _sqlite_unicode_lower(dbapi_connection, _record):
+    # SQLite's own lower() folds ASCII only, so «сибирский» would never find «Сибирский»;
+    # PostgreSQL folds by its locale. Python's str.lower stands in for SQLite.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.create_function("lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
+                                         deterministic=True)

@@ -1,0 +1,126 @@
+"""Browser tests: the app served by waitress in a thread, driven by Playwright in Debian's Chromium.
+
+``./scripts/test`` installs Chromium (Debian package ``chromium``, at /usr/bin/chromium) and the
+Python ``playwright`` package; Playwright's own browser download is never used. Without Chromium
+the tests here are skipped, saying why.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("VITRINA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _chromium() -> str | None:
+    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return None
+
+
+class LiveServer:
+    def __init__(self, app, url: str):
+        self.app = app
+        self.url = url
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture
+def live_server(tmp_path, fast_hashing):
+    """The app on 127.0.0.1 and a free port, on a fresh SQLite database with the model of
+    ``bpmn/`` deployed and the demo users (password ``demo12345``); CSRF protection is on, as in
+    production. ``live_server.app`` gives an app to prepare data with (``with app.app_context()``)."""
+    from waitress.server import create_server
+
+    from app.demo import seed_demo_users
+    from app.workflow.deployments import deploy_bundle, read_bundle
+
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "browser-tests",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.sqlite3'}",
+    })
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        db.create_all()
+        deploy_bundle(read_bundle(ROOT / "bpmn"), actor="owner")
+        seed_demo_users()
+        db.session.remove()
+
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{port}")
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = _chromium()
+    if path is None:
+        pytest.skip(f"Chromium not found at {CHROMIUM}: ./scripts/test installs it "
+                    "(Debian package chromium); set VITRINA_CHROMIUM to use another binary")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the Python playwright package is missing: "
+                                   "./scripts/test installs it (test extras)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_errors() -> list[str]:
+    """Uncaught JavaScript errors, console errors and failed requests of ``page`` (the browser's
+    own favicon request aside): a test may assert there are none."""
+    return []
+
+
+@pytest.fixture
+def page(browser, page_errors):
+    """A fresh browser context (no cookies) and a page in it, Russian locale, 1280×900."""
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: page_errors.append(f"uncaught: {exc}"))
+    page.on("console", lambda msg: page_errors.append(f"console: {msg.text}")
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda response: page_errors.append(f"HTTP {response.status}: {response.url}")
+            if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
+    yield page
+    context.close()
+
+
+def login_in_browser(page, live_server, email: str, password: str = "demo12345") -> None:
+    """Log in through the login form, as a person does."""
+    page.goto(live_server("/login"))
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
