@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from pathlib import Path
 
 import click
 from flask import current_app

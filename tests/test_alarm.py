@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Breach, Timer
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.instances import start_process
-from tests.conftest import FIXTURES, _database_config, moscow
+from tests.conftest import FIXTURES, _database_config
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from app.cli import COMMANDS, main
 from app.extensions import db
 from app.demo_data import sample
 from app.models import Deployment, OpenTask
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import ROOT
 
 
 def _all_commands():

@@ -14,7 +14,7 @@ from app.workflow.instances import complete_task, get_instance, start_process
 from app.demo_data import sample
 from tests.conftest import ROOT
 from tests.helpers import complete, open_tasks, task_named
-from tests.test_regulation_paths import ACT, CONFIRMATION, FIRST_REPORT, through_act
+from tests.test_regulation_paths import CONFIRMATION, FIRST_REPORT, through_act
 
 
 @pytest.fixture

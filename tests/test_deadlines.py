@@ -17,7 +17,7 @@ from app.workflow.instances import get_instance, start_process
 from tests.conftest import ROOT, moscow
 from tests.helpers import complete, task_named
 from tests.test_regulation_paths import (
-    ACT, AGREEMENT, CHECK, CONFIRMATION, CRM, MO_APPROVAL, MO_REMARKS, REFUSE_2_2, REMARKS, ROADMAP,
+    AGREEMENT, CHECK, CONFIRMATION, CRM, MO_APPROVAL, MO_REMARKS, REFUSE_2_2, REMARKS, ROADMAP,
     SERVICE_APPROVAL, SERVICE_REMARKS, submit_and_check, through_act, through_selection,
     through_service_approval)
 
@@ -144,7 +144,7 @@ def test_a_sweep_and_the_engine_reporting_one_deadline_record_it_once(applicatio
 
 
 def test_a_completed_step_cancels_its_timers_no_late_warning(application, clock):
-    instance = complete(submitted(application), CHECK, decision="approve")
+    complete(submitted(application), CHECK, decision="approve")
     timers_of_check = db.session.scalars(select(Timer).where(Timer.attached_element_id == "step_2_check")).all()
     assert timers_of_check == []
     clock.set(moscow(2025, 11, 10, 12, 0))

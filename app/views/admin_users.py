@@ -6,22 +6,19 @@ and these pages refuse the same things with the same messages, shown next to the
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import accounts
 from ..extensions import db
 from ..models import User
 from ..roles import Role
+from .guards import restrict_to
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
 
-@bp.before_request
-@login_required
-def admins_only():
-    if not current_user.has_role(Role.ADMIN):
-        abort(403)
+restrict_to(bp, Role.ADMIN)
 
 
 @bp.get("/")

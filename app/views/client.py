@@ -5,23 +5,20 @@ lead there.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from .. import accounts
 from ..extensions import db
 from ..my_applications import applications_of, has_company, start_application
 from ..roles import Role
+from .guards import restrict_to
 from ..workflow.errors import NothingDeployed
 
 bp = Blueprint("client", __name__, url_prefix="/my")
 
 
-@bp.before_request
-@login_required
-def clients_only():
-    if not current_user.has_role(Role.CLIENT):
-        abort(403)
+restrict_to(bp, Role.CLIENT)
 
 
 @bp.get("")
