@@ -49,6 +49,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sla.bp)
     app.register_blueprint(vendor.bp)
+    from . import api
+    for bp in api.BLUEPRINTS:
+        app.register_blueprint(bp)
+        csrf.exempt(bp)  # bearer tokens only, no session cookie for a forged request to ride on
+    api.init_app(app)
     app.add_template_global(vendor.bpmn_js_url, "bpmn_js_url")
 
     from .cli import register_commands

@@ -112,6 +112,22 @@ def register_company(user: User, *, company_name: str | None, company_inn: str |
     return user
 
 
+def check_company(company_name: str | None, company_inn: str | None, region: str | None) -> tuple[str, str, str]:
+    """A company named by staff filing on its behalf: (name, INN, region), stripped and checked;
+    AccountError names the first field that is wrong."""
+    company_name = (company_name or "").strip()
+    if not company_name:
+        raise AccountError("company_name", "Укажите название компании")
+    company_inn = (company_inn or "").strip()
+    if not company_inn:
+        raise AccountError("company_inn", "Укажите ИНН компании")
+    _check_inn(company_inn)
+    region = (region or "").strip()
+    if not _REGION_RE.match(region):
+        raise AccountError("region", "Неверный код региона: ожидаются две цифры, например 77")
+    return company_name, company_inn, region
+
+
 def deactivate(user: User) -> None:
     # Accounts are never deleted: the audit trail names them.
     user.is_active = False

@@ -32,7 +32,12 @@ def load_task(task_id: str, user) -> tuple[OpenTask, ProcessInstance]:
     TaskAlreadyDone when the task is no longer open."""
     task = db.session.scalar(select(OpenTask).where(OpenTask.task_id == task_id))
     if task is None:
-        raise TaskAlreadyDone("Задачу уже выполнил другой пользователь")
+        # Done meanwhile: say so to whoever sees its application; to anyone else, and for an id
+        # that never was, it does not exist (a 409 would tell that it did).
+        seen_in = db.session.scalar(select(AuditEvent.instance_id).where(AuditEvent.task_id == task_id).limit(1))
+        if seen_in is not None and can_see_instance(user, db.session.get(ProcessInstance, seen_in)):
+            raise TaskAlreadyDone("Задачу уже выполнил другой пользователь")
+        raise NotFound("задача не найдена")
     instance = db.session.get(ProcessInstance, task.instance_id)
     if not can_see_instance(user, instance):
         raise NotFound("задача не найдена")
@@ -61,7 +66,10 @@ def claim(task_id: str, user) -> OpenTask:
 
 
 def unclaim(task_id: str, user) -> OpenTask:
-    task, _instance = load_task(task_id, user)
+    task, instance = load_task(task_id, user)
+    if not may_take(user, task, instance):
+        # Someone of another role gets "not yours to touch", not "someone else holds it".
+        raise NotAllowed("Эту задачу выполняет другая роль или другой регион")
     now = runtime().clock.now()
     released = db.session.execute(update(OpenTask).where(OpenTask.task_id == task_id,
                                                          OpenTask.assignee == user.email)

@@ -22,7 +22,7 @@ def _refuse(exc) -> None:
 
 @click.group("users")
 def users_group():
-    """Пользователи: список, создание, смена пароля."""
+    """Пользователи: список, создание, смена пароля, токены API."""
 
 
 @users_group.command("list")
@@ -78,3 +78,60 @@ def users_set_password(email, password):
     except AccountError as exc:
         _refuse(exc)
     click.echo(f"Пароль пользователя {user.email} изменён")
+
+
+@users_group.command("token")
+@click.argument("email")
+@click.option("--name", required=True, help="Назначение токена, например «ЛК РЭЦ».")
+@with_appcontext
+def users_token(email, name):
+    """Выдать пользователю токен API; токен печатается один раз."""
+    from .accounts import find_user
+    from .api.tokens import TokenError, issue
+    user = find_user(email)
+    if user is None:
+        click.secho(f"Пользователь {email} не найден", fg="red", err=True)
+        sys.exit(1)
+    try:
+        token, secret = issue(user, name)
+    except TokenError as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(1)
+    # The secret alone on stdout, so a script can take it; the rest goes to stderr.
+    click.echo(f"Токен {token.id} «{token.name}» для {user.email}. Сохраните его: он больше не будет показан.",
+               err=True)
+    click.echo(secret)
+
+
+@users_group.command("revoke-token")
+@click.argument("token_id", metavar="ID", type=int)
+@with_appcontext
+def users_revoke_token(token_id):
+    """Отозвать токен API по его номеру (см. vitrina users tokens)."""
+    from .api.tokens import TokenNotFound, revoke
+    try:
+        token, now = revoke(token_id)
+    except TokenNotFound as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"Токен {token.id} «{token.name}» {'отозван' if now else 'был отозван раньше'}")
+
+
+@users_group.command("tokens")
+@click.argument("email", required=False)
+@with_appcontext
+def users_tokens(email):
+    """Показать токены API (всех или одного пользователя), без самих токенов."""
+    from .accounts import find_user
+    from .api.tokens import tokens_of
+    from .dates import fmt_datetime
+    user = None
+    if email:
+        user = find_user(email)
+        if user is None:
+            click.secho(f"Пользователь {email} не найден", fg="red", err=True)
+            sys.exit(1)
+    for token in tokens_of(user):
+        state = f"отозван {fmt_datetime(token.revoked_at)}" if token.revoked_at else "действует"
+        click.echo(f"{token.id:>4}  {token.user.email:<28} {token.name:<24} выдан {fmt_datetime(token.created_at)}"
+                   f"  использован {fmt_datetime(token.last_used_at)}  {state}")

@@ -99,6 +99,11 @@ def store_upload(upload, *, instance_id: int, task_id: str | None, field: str, s
     return document
 
 
+def file_fields(schema: dict) -> dict[str, dict]:
+    """The file fields of a form, by name, with their specs (accepted types, size limit)."""
+    return {key: prop for key, prop in schema.get("properties", {}).items() if prop.get("x-widget") == "file"}
+
+
 def documents_of(instance_id: int, ids) -> dict[str, Document]:
     """The documents of an instance among ``ids`` (form values), by id as text."""
     wanted = {int(i) for i in ids if str(i).isdigit()}

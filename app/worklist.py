@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import event, func, or_, select, true
+from sqlalchemy import and_, event, func, or_, select, true
 from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.orm import load_only
 
@@ -32,6 +32,8 @@ SECTIONS = {
     "today": "На сегодня",
     "all": "Все задачи",
 }
+# Not a tab of the page: the API's default list, the user's own tasks and those they may claim.
+OPEN = "open"
 
 
 @dataclass
@@ -62,6 +64,7 @@ class Page:
     page: int
     now: datetime
     sections: dict[str, str] = field(default_factory=dict)
+    per_page: int = PAGE_SIZE
 
     @property
     def total(self) -> int:
@@ -69,7 +72,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page * PAGE_SIZE < self.total
+        return self.page * self.per_page < self.total
 
 
 def may_filter_region(user) -> bool:
@@ -83,12 +86,15 @@ def sections_for(user) -> dict[str, str]:
     return shown
 
 
-def task_page(user, section: str | None, filters: Filters, page: int = 1) -> Page:
+def task_page(user, section: str | None, filters: Filters, page: int = 1, per_page: int = PAGE_SIZE, *,
+              with_open: bool = False) -> Page:
+    """One page of a section; ``with_open`` (the API) adds the OPEN section, not a tab of the page."""
     now = runtime().clock.now()
     sections = sections_for(user)
+    counted = list(sections) + ([OPEN] if with_open else [])
     counts = {key: db.session.scalar(_section_query(select(func.count(OpenTask.id)), user, key, filters, now))
-              for key in sections}
-    if section not in sections:
+              for key in counted}
+    if section not in counts:
         # A user's home is their own work; with none claimed, what they may pick up.
         section = "mine" if counts["mine"] else "available"
     # The instance's stored engine state is the bulk of its row and the list needs none of it.
@@ -96,17 +102,21 @@ def task_page(user, section: str | None, filters: Filters, page: int = 1) -> Pag
         load_only(ProcessInstance.id, ProcessInstance.region, ProcessInstance.company_name,
                   ProcessInstance.company_inn, ProcessInstance.application_status, ProcessInstance.service_status))
     query = query.order_by(OpenTask.normative_due.asc().nulls_last(), OpenTask.id)
-    rows = db.session.execute(query.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
-    return Page(section=section, rows=rows, counts=counts, page=max(page, 1), now=now, sections=sections)
+    rows = db.session.execute(query.limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    return Page(section=section, rows=rows, counts=counts, page=max(page, 1), now=now, sections=sections,
+                per_page=per_page)
 
 
 def _section_query(query, user, section: str, filters: Filters, now: datetime):
     query = visible_instances(query.join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id), user)
     mine = OpenTask.assignee == user.email
+    available = and_(eligible_clause(user), OpenTask.assignee.is_(None))
     if section == "mine":
         query = query.where(mine)
     elif section == "available":
-        query = query.where(eligible_clause(user), OpenTask.assignee.is_(None))
+        query = query.where(available)
+    elif section == OPEN:
+        query = query.where(or_(mine, available))
     else:
         query = query.where(_team(user, mine))
         if section == "overdue":

@@ -123,6 +123,31 @@ def test_remarks_and_refusals_need_a_comment(client, users, model):
     assert task_named(get_instance(instance.id), "Направление замечаний Клиенту")
 
 
+def test_the_filed_questionnaire_is_shown_to_who_checks_it_and_to_the_client_reworking_it(client, users, model):
+    questionnaire = task_named(new(), "Подача Заявки")
+    login(client, "client77@test.ru")
+    assert 'id="questionnaire"' not in client.get(f"/tasks/{questionnaire.task_id}").get_data(as_text=True)
+    instance = complete(get_instance(questionnaire.instance_id), "Подача Заявки",
+                        tnved_codes=["0409000000", "040900"], trade_types=["b2b", "b2c"], budget="151_500")
+    client.post("/logout")
+    login(client, "cpe77@test.ru")
+    html = client.get(f"/tasks/{task_named(instance, CHECK).task_id}").get_data(as_text=True)
+    assert '<details class="filed" id="questionnaire" open>' in html and "Анкета Клиента, поданная" in html
+    shown = html[html.index('id="questionnaire"'):html.index("</details>")]
+    for text in ("<dt>ОГРН</dt><dd>1027700132195</dd>", "<dd>Разовые поставки</dd>", "<dd>0409000000, 040900</dd>",
+                 "<dd>B2B (оптовая), B2C (розничная)</dd>", "<dd>151–500 тыс. рублей</dd>", "<h3>Подписание</h3>"):
+        assert text in shown, text
+    assert "Иные меры поддержки" not in shown  # not answered, not listed
+    instance = complete(instance, CHECK, decision="remarks", comment="Нет доверенности")
+    instance = complete(instance, "Направление замечаний Клиенту")
+    client.post("/logout")
+    login(client, "client77@test.ru")
+    html = client.get(f"/tasks/{task_named(instance, 'Доработка Заявки Клиентом').task_id}").get_data(as_text=True)
+    assert '<details class="filed" id="questionnaire">' in html and "Ваша анкета, поданная" in html
+    # The remarks come before the questionnaire and the form.
+    assert html.index("Нет доверенности") < html.index('id="questionnaire"') < html.index('name="answer"')
+
+
 def test_a_draft_is_kept_unvalidated_for_its_author_and_dropped_on_completion(client, users, model):
     instance = complete(new(), "Подача Заявки")
     task = task_named(instance, CHECK)

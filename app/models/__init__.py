@@ -1,4 +1,5 @@
 """Database models, one module per table family."""
+from .api_token import ApiToken
 from .audit import AuditEvent
 from .calendar import CalendarOverride
 from .deadline import Breach
@@ -11,5 +12,5 @@ from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["Breach", "Notification", "AuditEvent", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "ProcessInstance",
-           "TaskDraft", "Timer", "OpenTask", "User", "UserRole"]
+__all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document",
+           "Notification", "OpenTask", "ProcessInstance", "TaskDraft", "Timer", "User", "UserRole"]

@@ -9,11 +9,11 @@ import re
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..access import can_see_instance, visible_instances
+from .. import applications
 from ..extensions import db
-from ..models import AuditEvent, OpenTask, ProcessInstance, Timer
+from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..workflow.deployments import model_of_id
 
 bp = Blueprint("applications", __name__)
@@ -24,28 +24,19 @@ PAGE_SIZE = 50
 @login_required
 def index():
     page = max(request.args.get("page", 1, type=int), 1)
-    total = db.session.scalar(visible_instances(select(func.count()).select_from(ProcessInstance), current_user))
-    query = visible_instances(select(ProcessInstance), current_user).order_by(ProcessInstance.id.desc())
-    rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    rows, total = applications.visible_page(current_user, page, PAGE_SIZE)
     return render_template("applications/index.html", rows=rows, page=page, total=total, page_size=PAGE_SIZE)
 
 
 @bp.get("/applications/<int:instance_id>")
 @login_required
 def card(instance_id: int):
-    instance = db.session.get(ProcessInstance, instance_id)
-    if not can_see_instance(current_user, instance):
-        abort(404)
-    tasks = db.session.scalars(select(OpenTask).where(OpenTask.instance_id == instance_id)
-                               .order_by(OpenTask.id)).all()
-    timers = db.session.scalars(select(Timer).where(Timer.instance_id == instance_id)
-                                .order_by(Timer.due_at)).all()
-    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
-                               .order_by(AuditEvent.id)).all()
-    children = db.session.scalars(visible_instances(
-        select(ProcessInstance).where(ProcessInstance.parent_id == instance_id), current_user)).all()
-    return render_template("applications/card.html", instance=instance, tasks=tasks, timers=timers,
-                           audit=audit, children=children)
+    instance = applications.visible_instance(current_user, instance_id) or abort(404)
+    return render_template("applications/card.html", instance=instance,
+                           tasks=applications.open_tasks_of(instance_id),
+                           timers=applications.timers_of(instance_id),
+                           audit=applications.history_of(instance_id),
+                           children=applications.children_of(current_user, instance_id))
 
 
 @bp.get("/applications/<int:instance_id>/diagram.json")
@@ -53,9 +44,7 @@ def card(instance_id: int):
 def diagram(instance_id: int):
     """What the card's diagram draws: the BPMN of the instance's process (from the version it runs
     on), the element ids of its open tasks, of the tasks completed so far and of fired timers."""
-    instance = db.session.get(ProcessInstance, instance_id)
-    if not can_see_instance(current_user, instance):
-        abort(404)
+    instance = applications.visible_instance(current_user, instance_id) or abort(404)
     xml = _process_xml(instance)
     if xml is None:
         abort(404)

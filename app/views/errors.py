@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 
+from ..api.errors import http_error, is_api_request
+
 MESSAGES = {
     400: ("Неверный запрос", "Запрос не удалось обработать."),
     403: ("Доступ запрещён", "У вашей учётной записи нет прав на эту страницу."),
@@ -19,7 +21,8 @@ def _page(code: int, title: str | None = None, text: str | None = None):
 
 def register(app) -> None:
     for code in MESSAGES:
-        app.register_error_handler(code, lambda exc, code=code: _page(code))
+        # A client system asking the API gets JSON even where no API view was reached.
+        app.register_error_handler(code, lambda exc, code=code: http_error(exc) if is_api_request() else _page(code))
     # CSRFError is a 400 too; Flask picks the handler of the most specific class.
     app.register_error_handler(CSRFError, lambda exc: _page(
         400, "Форма устарела", "Форма устарела или отправлена не со страницы Витрины. "

@@ -18,6 +18,7 @@ from ..form_input import read_form
 from ..form_render import error_label, initial_values, sections, widget_of
 from ..forms import load_form, validate
 from ..models import AuditEvent, OpenTask, ProcessInstance
+from ..questionnaire import submitted_questionnaire
 from ..remarks import remarks_history
 from ..roles import Role
 from ..task_rights import may_take, on_behalf_of
@@ -60,6 +61,9 @@ def submit(task_id: str):
     for problem in validate(schema, data):
         errors.setdefault(problem.field, problem.message)
     if not errors:
+        # Read before the commit expires them: afterwards each would be loaded again.
+        done = f"Задача «{task.name}» по заявке № {instance.id} выполнена."
+        home = "client.my" if _client_only() else "tasks.index"
         try:
             complete_task(instance.id, task.task_id, data, actor=current_user.email,
                           on_behalf_of=on_behalf_of(current_user, task))
@@ -72,8 +76,8 @@ def submit(task_id: str):
             abort(404)
         else:
             drop_drafts(task_id)
-            flash(f"Задача «{task.name}» по заявке № {instance.id} выполнена.")
-            return redirect(url_for("client.my" if _client_only() else "tasks.index"), 303)
+            flash(done)
+            return redirect(url_for(home), 303)
     return _page(task, instance, schema, data, errors, status=422)
 
 
@@ -134,9 +138,24 @@ def _page(task, instance, schema, values, errors, *, draft=None, status=200):
     return render_template(
         "tasks/task.html", task=task, instance=instance, schema=schema, errors=errors, summary=summary,
         sections=sections(schema, values, errors, documents_of(instance.id, file_ids)), draft=draft,
-        remarks=remarks_history(instance.id, current_user), now=runtime().clock.now(),
+        remarks=remarks_history(instance.id, current_user), questionnaire=_questionnaire(task, instance),
+        now=runtime().clock.now(),
         due_state=deadline_state(task, runtime().clock.now()),
         stand_in=on_behalf_of(current_user, task)), status
+
+
+def _questionnaire(task, instance):
+    """The questionnaire filed with the application, as read-only sections (with its time), for
+    every task page but the questionnaire's own: the ЦПЭ and МО РЭЦ check it, the client answers
+    remarks about it."""
+    submitted = submitted_questionnaire(instance)
+    if submitted is None or task.form == submitted.form:
+        return None
+    schema = load_form(submitted.form, forms_dir())
+    file_ids = [submitted.data.get(k) for k, p in schema.get("properties", {}).items()
+                if widget_of(p) == "file" and submitted.data.get(k)]
+    return {"at": submitted.at, "title": schema.get("title"),
+            "sections": sections(schema, submitted.data, {}, documents_of(instance.id, file_ids))}
 
 
 def _already_done():

@@ -102,19 +102,43 @@ def page_errors() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser, page_errors):
-    """A fresh browser context (no cookies) and a page in it, Russian locale, 1280×900."""
+def _new_page(browser, page_errors: list[str], tag: str = ""):
+    """A page in a fresh browser context (no cookies), Russian locale, 1280×900, whose errors go to
+    ``page_errors`` (prefixed with ``tag`` when given)."""
     context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.on("pageerror", lambda exc: page_errors.append(f"uncaught: {exc}"))
-    page.on("console", lambda msg: page_errors.append(f"console: {msg.text}")
+    prefix = f"[{tag}] " if tag else ""
+    page.on("pageerror", lambda exc: page_errors.append(f"{prefix}uncaught: {exc}"))
+    page.on("console", lambda msg: page_errors.append(f"{prefix}console: {msg.text}")
             if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
-    page.on("response", lambda response: page_errors.append(f"HTTP {response.status}: {response.url}")
+    page.on("response", lambda response: page_errors.append(f"{prefix}HTTP {response.status}: {response.url}")
             if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, page_errors):
+    """A fresh browser context (no cookies) and a page in it, Russian locale, 1280×900."""
+    context, page = _new_page(browser, page_errors)
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser, page_errors):
+    """Opens more pages, each in a browser context of its own (one per user: separate cookies),
+    with the same error collectors as ``page``: ``new_page("cpe77")``. Closed after the test."""
+    contexts = []
+
+    def open_page(tag: str = ""):
+        context, page = _new_page(browser, page_errors, tag)
+        contexts.append(context)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def login_in_browser(page, live_server, email: str, password: str = "demo12345") -> None:

@@ -1,0 +1,246 @@
+"""The OpenAPI 3.1 document of the API, built once from the Python below.
+
+Kept next to the views and checked by the tests against the registered routes (every /api
+route is described) and against the OpenAPI 3.1 schema, so it cannot silently fall behind.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from ..worklist import OPEN, SECTIONS
+
+VERSION = "1.0.0"
+
+
+def _nullable(kind: str, **extra) -> dict:
+    return {"type": [kind, "null"], **extra}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    return {str(code): {"$ref": f"#/components/responses/{ERROR_RESPONSES[code][0]}"} for code in codes}
+
+
+ERROR_RESPONSES = {
+    400: ("BadRequest", "Неверный запрос: тело не JSON-объект, нет поля, неверный параметр"),
+    401: ("Unauthorized", "Нет токена, токен неизвестен или отозван, учётная запись отключена"),
+    403: ("Forbidden", "Недостаточно прав: другая роль, другой регион, задачу взял другой пользователь"),
+    404: ("NotFound", "Не найдено или недоступно вызывающему (как если бы не существовало)"),
+    409: ("Conflict", "Задача уже выполнена, уже взята или заявку одновременно изменили"),
+    422: ("Invalid", "Данные не прошли проверку; errors называет каждое поле"),
+    503: ("Unavailable", "Модель процесса не развёрнута"),
+}
+
+DATETIME = _nullable("string", format="date-time")
+
+SCHEMAS = {
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {
+            "type": "object", "required": ["code", "message", "field", "errors"],
+            "properties": {
+                "code": {"type": "string", "description": "Стабильный код для программы", "examples": ["invalid_data"]},
+                "message": {"type": "string", "description": "Сообщение для человека, по-русски"},
+                "field": _nullable("string", description="Первое поле с ошибкой (путь через точку)"),
+                "errors": {"type": "array", "items": {
+                    "type": "object", "required": ["field", "message"],
+                    "properties": {"field": _nullable("string"), "message": {"type": "string"}}}},
+            }}},
+    },
+    "Company": {"type": "object", "properties": {"name": _nullable("string"), "inn": _nullable("string")}},
+    "ApplicationBrief": {
+        "type": "object", "required": ["id"],
+        "properties": {"id": {"type": "integer"}, "company": _ref("Company"), "region": _nullable("string"),
+                       "application_status": _nullable("string"), "service_status": _nullable("string")},
+    },
+    "ApplicationSummary": {
+        "type": "object", "required": ["id", "process", "state", "started_at", "updated_at"],
+        "properties": {
+            "id": {"type": "integer"}, "process": {"type": "string", "examples": ["marketplace_support"]},
+            "parent_id": _nullable("integer"), "company": _ref("Company"), "region": _nullable("string"),
+            "application_status": _nullable("string", examples=["На рассмотрении ЦПЭ"]),
+            "service_status": _nullable("string"),
+            "state": {"type": "string", "enum": ["running", "completed", "failed"]},
+            "started_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"}, "completed_at": DATETIME,
+        },
+    },
+    "Application": {"allOf": [_ref("ApplicationSummary"), {
+        "type": "object", "required": ["tasks", "history"],
+        "properties": {"tasks": {"type": "array", "items": _ref("Task")},
+                       "history": {"type": "array", "items": _ref("HistoryItem")}}}]},
+    "HistoryItem": {
+        "type": "object", "required": ["at", "actor", "action"],
+        "properties": {
+            "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
+            "on_behalf_of": _nullable("string", description="Роль, за которую действовал (МО РЭЦ за Оператора)"),
+            "action": {"type": "string", "enum": ["started", "completed", "status", "timer_fired", "claimed",
+                                                  "unclaimed", "assigned"]},
+            "element": _nullable("string"), "element_id": _nullable("string"), "task_id": _nullable("string"),
+            "status_line": _nullable("string", enum=["application_status", "service_status", None]),
+            "status_from": _nullable("string"), "status_to": _nullable("string"), "assignee": _nullable("string"),
+        },
+    },
+    "Task": {
+        "type": "object", "required": ["id", "application_id", "name", "role"],
+        "properties": {
+            "id": {"type": "string"}, "application_id": {"type": "integer"}, "name": {"type": "string"},
+            "step": _nullable("string", description="Строка таблицы 5.9 регламента"),
+            "role": _nullable("string", enum=["client", "cpe", "mo_rec", "ops_rec", "kb_rec", "operator", None]),
+            "region": _nullable("string"), "form": _nullable("string", description="Имя формы: forms/<form>.json"),
+            "assignee": _nullable("string"), "claimed_at": DATETIME, "ready_at": DATETIME,
+            "normative_due": DATETIME, "indicative_due": DATETIME, "wait_due": DATETIME,
+            "deadline_state": _nullable("string", enum=["warned", "breached", None]),
+            "application": _ref("ApplicationBrief"),
+        },
+    },
+    "TaskDetail": {"allOf": [_ref("Task"), {
+        "type": "object", "required": ["form_schema"],
+        "properties": {"form_schema": {"type": "object", "description": "JSON Schema 2020-12 формы с подсказками "
+                                                                          "вёрстки x-widget, x-layout, x-enum-titles"},
+                       "on_behalf_of": _nullable("string")}}]},
+    "Page": {"type": "object", "required": ["page", "per_page", "total"],
+             "properties": {"page": {"type": "integer", "minimum": 1},
+                            "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+                            "total": {"type": "integer", "minimum": 0}}},
+    "ApplicationList": {"allOf": [_ref("Page"), {
+        "type": "object", "required": ["items"],
+        "properties": {"items": {"type": "array", "items": _ref("ApplicationSummary")}}}]},
+    "TaskList": {"allOf": [_ref("Page"), {
+        "type": "object", "required": ["section", "items", "counts"],
+        "properties": {"section": {"type": "string"}, "items": {"type": "array", "items": _ref("Task")},
+                       "counts": {"type": "object", "additionalProperties": {"type": "integer"}}}}]},
+    "NewApplication": {
+        "type": "object",
+        "description": "Клиент подаёт заявку своей компании (тело можно не передавать); ЦПЭ (только своего "
+                       "региона) и КБ РЭЦ — от имени компании, указывая все три поля.",
+        "properties": {"company_name": {"type": "string"},
+                       "company_inn": {"type": "string", "pattern": "^(\\d{10}|\\d{12})$",
+                                       "description": "ИНН с верной контрольной суммой"},
+                       "region": {"type": "string", "pattern": "^\\d{2}$", "examples": ["77"]}},
+    },
+    "Completion": {"type": "object", "required": ["data"],
+                   "properties": {"data": {"type": "object", "description": "Ответы по форме задачи (form_schema)"}}},
+    "Upload": {"type": "object", "required": ["field", "file"],
+               "properties": {"field": {"type": "string", "description": "Поле файла в форме задачи"},
+                              "file": {"type": "string", "contentMediaType": "application/octet-stream"}}},
+    "Document": {"type": "object", "required": ["id", "value", "field"],
+                 "properties": {"id": {"type": "integer"},
+                                "value": {"type": "string", "description": "Что указать в поле формы при выполнении"},
+                                "field": {"type": "string"}, "name": {"type": "string"},
+                                "content_type": {"type": "string"}, "size": {"type": "integer"},
+                                "sha256": {"type": "string"}}},
+}
+
+
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+PARAMETERS = {
+    "page": _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Номер страницы"),
+    "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
+                       "Записей на странице"),
+    "applicationId": {"name": "application_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+    "taskId": {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}},
+}
+PAGING = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
+TASK_ID = [{"$ref": "#/components/parameters/taskId"}]
+
+
+def _operation(op_id: str, summary: str, ok: dict, *errors: int, body: dict | None = None, params=(),
+               description: str | None = None) -> dict:
+    operation = {"operationId": op_id, "summary": summary, "parameters": list(params),
+                 "responses": {**ok, **_errors(401, *errors)}}
+    if description:
+        operation["description"] = description
+    if body:
+        operation["requestBody"] = body
+    return operation
+
+
+def _body(schema: str, required: bool = True) -> dict:
+    return {"required": required, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+PATHS = {
+    "/api/v1/applications": {
+        "post": _operation("createApplication", "Подать заявку",
+                           {"201": _json(_ref("Application"), "Заявка создана")}, 400, 403, 422, 503,
+                           body=_body("NewApplication", required=False)),
+        "get": _operation("listApplications", "Заявки, видимые вызывающему, новые первыми",
+                          {"200": _json(_ref("ApplicationList"), "Страница заявок")}, 400,
+                          params=PAGING + [_query("status", {"type": "string"}, "Статус заявки")]),
+    },
+    "/api/v1/applications/{application_id}": {
+        "get": _operation("getApplication", "Заявка со статусами, открытыми задачами и историей",
+                          {"200": _json(_ref("Application"), "Заявка")}, 404,
+                          params=[{"$ref": "#/components/parameters/applicationId"}]),
+    },
+    "/api/v1/tasks": {
+        "get": _operation(
+            "listTasks", "Задачи вызывающего: его и доступные для взятия",
+            {"200": _json(_ref("TaskList"), "Страница задач")}, 400,
+            params=PAGING + [
+                _query("section", {"type": "string", "enum": [OPEN, *SECTIONS], "default": OPEN},
+                       "open — мои и доступные; all — только руководителю и администратору"),
+                _query("step", {"type": "string"}, "Шаг регламента"), _query("status", {"type": "string"}, "Статус"),
+                _query("region", {"type": "string"}, "Регион (только центральным сотрудникам)"),
+                _query("company", {"type": "string"}, "Часть названия или ИНН компании")]),
+    },
+    "/api/v1/tasks/{task_id}": {
+        "get": _operation("getTask", "Задача с формой (JSON Schema) для отображения",
+                          {"200": _json(_ref("TaskDetail"), "Задача")}, 403, 404, 409, params=TASK_ID),
+    },
+    "/api/v1/tasks/{task_id}/claim": {
+        "post": _operation("claimTask", "Взять задачу в работу", {"200": _json(_ref("Task"), "Задача взята")},
+                           403, 404, 409, params=TASK_ID),
+    },
+    "/api/v1/tasks/{task_id}/unclaim": {
+        "post": _operation("unclaimTask", "Вернуть задачу в доступные",
+                           {"200": _json(_ref("Task"), "Задача возвращена")}, 403, 404, 409, params=TASK_ID),
+    },
+    "/api/v1/tasks/{task_id}/documents": {
+        "post": _operation("uploadDocument", "Загрузить файл для поля файла формы",
+                           {"201": _json(_ref("Document"), "Файл сохранён")}, 403, 404, 409, 422, params=TASK_ID,
+                           body={"required": True, "content": {"multipart/form-data": {"schema": _ref("Upload")}}}),
+    },
+    "/api/v1/tasks/{task_id}/complete": {
+        "post": _operation("completeTask", "Выполнить задачу с данными формы",
+                           {"200": _json(_ref("Application"), "Задача выполнена; заявка после шага")},
+                           400, 403, 404, 409, 422, params=TASK_ID, body=_body("Completion")),
+    },
+    "/api/openapi.json": {
+        "get": {"operationId": "getOpenApi", "summary": "Этот документ", "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}}},
+    },
+}
+
+
+@cache
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Витрина API", "version": VERSION,
+                 "description": "Заявки и задачи регламента РЭЦ/ЦПЭ для ЛК РЭЦ и других систем. Токен выдаёт "
+                                "администратор: `vitrina users token EMAIL --name НАЗНАЧЕНИЕ`. Ошибки — JSON "
+                                "с кодом, сообщением и полем."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "paths": PATHS,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "Authorization: Bearer <токен>"}},
+            "schemas": SCHEMAS,
+            "parameters": PARAMETERS,
+            "responses": {name: _json(_ref("Error"), text) for name, text in ERROR_RESPONSES.values()},
+        },
+    }

@@ -1,0 +1,84 @@
+"""What the API says about an application, a task and an audit event: plain JSON values.
+
+Times are ISO 8601 with the Moscow offset (+03:00), the zone the regulation's deadlines are
+counted in; a client system that wants UTC converts without guessing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..calendar import MOSCOW
+from ..models import AuditEvent, OpenTask, ProcessInstance
+from ..worklist import deadline_state
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(MOSCOW).isoformat() if moment else None
+
+
+def application_summary(instance: ProcessInstance) -> dict:
+    return {
+        "id": instance.id,
+        "process": instance.process_id,
+        "parent_id": instance.parent_id,
+        "company": {"name": instance.company_name, "inn": instance.company_inn},
+        "region": instance.region,
+        "application_status": instance.application_status,
+        "service_status": instance.service_status,
+        "state": instance.state,
+        "started_at": iso(instance.started_at),
+        "updated_at": iso(instance.updated_at),
+        "completed_at": iso(instance.completed_at),
+    }
+
+
+def application_resource(instance: ProcessInstance, tasks: list[OpenTask], history: list[AuditEvent],
+                         now: datetime) -> dict:
+    return {**application_summary(instance), "tasks": [task_resource(t, now) for t in tasks],
+            "history": [history_item(e) for e in history]}
+
+
+def task_resource(task: OpenTask, now: datetime, instance: ProcessInstance | None = None) -> dict:
+    body = {
+        "id": task.task_id,
+        "application_id": task.instance_id,
+        "name": task.name,
+        "step": task.step,
+        "role": task.role,
+        "region": task.region,
+        "form": task.form,
+        "assignee": task.assignee,
+        "claimed_at": iso(task.claimed_at),
+        "ready_at": iso(task.ready_at),
+        "normative_due": iso(task.normative_due),
+        "indicative_due": iso(task.indicative_due),
+        "wait_due": iso(task.wait_due),
+        "deadline_state": deadline_state(task, now) or None,
+    }
+    if instance is not None:
+        body["application"] = application_brief(instance)
+    return body
+
+
+def application_brief(instance: ProcessInstance) -> dict:
+    """The columns the task list loads of an application (``worklist.task_page``), no more."""
+    return {"id": instance.id, "company": {"name": instance.company_name, "inn": instance.company_inn},
+            "region": instance.region, "application_status": instance.application_status,
+            "service_status": instance.service_status}
+
+
+def history_item(event: AuditEvent) -> dict:
+    assignee = (event.details or {}).get("assignee") if event.action in ("claimed", "assigned") else None
+    return {
+        "at": iso(event.at),
+        "actor": event.actor,
+        "on_behalf_of": event.on_behalf_of,
+        "action": event.action,
+        "element": event.element_name,
+        "element_id": event.element_id,
+        "task_id": event.task_id,
+        "status_line": event.status_line,
+        "status_from": event.status_from,
+        "status_to": event.status_to,
+        "assignee": assignee,
+    }

@@ -1,0 +1,131 @@
+"""/api/v1/tasks: the caller's task list, a task with its form, claim, release, upload, complete.
+
+The rules are those of the task list and the task pages: the list is ``worklist.task_page``
+(what ``app.access`` and ``app.task_rights`` allow), a task is acted on by whom
+``task_rights.may_complete`` names, claims go through ``app.claims`` and completion through the
+workflow service, which validates the data against the task's form.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from .. import applications, claims
+from ..documents import UploadRejected, documents_of, file_fields, store_upload
+from ..drafts import drop_drafts
+from ..forms import FieldError, load_form, validate
+from ..task_rights import may_take, on_behalf_of
+from ..workflow.deployments import forms_dir
+from ..workflow.errors import InvalidTaskData
+from ..workflow.instances import complete_task
+from ..workflow.runtime import runtime
+from ..worklist import OPEN, SECTIONS, Filters, sections_for, task_page
+from .auth import caller, require_token
+from .body import json_object, object_field, paging
+from .errors import ApiError, Forbidden, Invalid, install
+from .resources import application_resource, task_resource
+
+bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks")
+require_token(bp)
+install(bp)
+
+EMPTY_FORM = {"type": "object", "properties": {}}
+
+
+@bp.get("")
+def index():
+    """``?section=``: open (default: mine and those I may claim), mine, available, overdue, today;
+    all for managers and admins. The task list's filters apply: step, status, region, company."""
+    user = caller()
+    page, per_page = paging()
+    section = request.args.get("section") or OPEN
+    if section != OPEN and section not in sections_for(user):
+        allowed = [OPEN] + [s for s in SECTIONS if s in sections_for(user)]
+        raise ApiError(f"Неизвестный раздел «{section}»: допустимы {', '.join(allowed)}", field="section")
+    result = task_page(user, section, Filters.from_args(request.args, user), page, per_page, with_open=True)
+    return {"section": result.section, "items": [task_resource(t, result.now, i) for t, i in result.rows],
+            "counts": result.counts, "page": result.page, "per_page": per_page, "total": result.total}
+
+
+@bp.get("/<task_id>")
+def show(task_id: str):
+    """The task, with its form (JSON Schema with layout hints) for a client system to render."""
+    user = caller()
+    task, instance = _actionable(task_id, user)
+    return {**task_resource(task, runtime().clock.now(), instance), "form_schema": _schema(task),
+            "on_behalf_of": on_behalf_of(user, task)}
+
+
+@bp.post("/<task_id>/claim")
+def claim(task_id: str):
+    claims.claim(task_id, caller())
+    return _current(task_id)
+
+
+@bp.post("/<task_id>/unclaim")
+def unclaim(task_id: str):
+    claims.unclaim(task_id, caller())
+    return _current(task_id)
+
+
+@bp.post("/<task_id>/documents")
+def upload(task_id: str):
+    """A file for a file field of the task's form (multipart: ``field``, ``file``); its ``value``
+    goes into that field of the data on completion."""
+    user = caller()
+    task, instance = _actionable(task_id, user)
+    fields = file_fields(_schema(task))
+    field = request.form.get("field", "")
+    if field not in fields:
+        names = ", ".join(fields) or "нет ни одного"
+        raise Invalid(f"В форме задачи нет поля файла «{field}»; поля файлов: {names}", field="field")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid("Приложите файл в части file запроса multipart/form-data", field="file")
+    try:
+        document = store_upload(upload, instance_id=instance.id, task_id=task.task_id, field=field,
+                                spec=fields[field], uploaded_by=user.email)
+    except UploadRejected as exc:
+        raise Invalid(str(exc), field="file") from None
+    return {"id": document.id, "value": str(document.id), "field": field, "name": document.original_name,
+            "content_type": document.content_type, "size": document.size, "sha256": document.sha256}, 201
+
+
+@bp.post("/<task_id>/complete")
+def complete(task_id: str):
+    """Complete with ``{"data": {...}}``: 200 with the application, 422 naming each wrong field."""
+    user = caller()
+    task, instance = _actionable(task_id, user)
+    data = object_field(json_object(), "data")
+    schema = _schema(task)
+    foreign = [FieldError(key, "Файл не найден: загрузите его через POST /api/v1/tasks/<id>/documents")
+               for key in file_fields(schema) if key in data and not documents_of(instance.id, [data[key]])]
+    if foreign:
+        # Reported with the form's own findings, so one answer names every field to fix.
+        raise InvalidTaskData(foreign + [e for e in validate(schema, data) if e.field not in
+                                         {f.field for f in foreign}])
+    complete_task(instance.id, task.task_id, data, actor=user.email, on_behalf_of=on_behalf_of(user, task))
+    drop_drafts(task.task_id)
+    instance = applications.visible_instance(user, instance.id) or instance
+    return application_resource(instance, applications.open_tasks_of(instance.id),
+                                applications.history_of(instance.id), runtime().clock.now())
+
+
+def _actionable(task_id: str, user):
+    """The open task and its application, if ``user`` may act on it: as on the task page, 404
+    when the application is not theirs to see, 403 for another role or region, or a task
+    someone else has claimed."""
+    task, instance = claims.load_task(task_id, user)
+    if not may_take(user, task, instance):
+        raise Forbidden("Эту задачу выполняет другая роль или другой регион")
+    if task.assignee not in (None, user.email):
+        raise Forbidden(f"Задачу взял в работу {task.assignee}", code="claimed_by_other")
+    return task, instance
+
+
+def _current(task_id: str) -> dict:
+    task, instance = claims.load_task(task_id, caller())
+    return task_resource(task, runtime().clock.now(), instance)
+
+
+def _schema(task) -> dict:
+    return load_form(task.form, forms_dir()) if task.form else EMPTY_FORM

@@ -1,0 +1,50 @@
+"""Reading applications for the pages and the API: a page of those a user may see, one of them,
+and what its card shows (open tasks, waiting timers, the audit trail, visible child instances).
+
+Every read goes through ``app.access``, so the card, the list and the API cannot disagree on
+who sees what.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .access import can_see_instance, visible_instances
+from .extensions import db
+from .models import AuditEvent, OpenTask, ProcessInstance, Timer
+
+
+def visible_page(user, page: int, per_page: int, status: str | None = None) -> tuple[list[ProcessInstance], int]:
+    """One page of the applications ``user`` sees, newest first, and how many there are in all."""
+    def narrowed(query):
+        query = visible_instances(query, user)
+        return query.where(ProcessInstance.application_status == status) if status else query
+    total = db.session.scalar(narrowed(select(func.count()).select_from(ProcessInstance)))
+    rows = db.session.scalars(narrowed(select(ProcessInstance)).order_by(ProcessInstance.id.desc())
+                              .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    return list(rows), total or 0
+
+
+def visible_instance(user, instance_id: int) -> ProcessInstance | None:
+    """The application if ``user`` may see it, else None (the caller answers 404 either way)."""
+    instance = db.session.get(ProcessInstance, instance_id)
+    return instance if can_see_instance(user, instance) else None
+
+
+def open_tasks_of(instance_id: int) -> list[OpenTask]:
+    return list(db.session.scalars(select(OpenTask).where(OpenTask.instance_id == instance_id)
+                                   .order_by(OpenTask.id)))
+
+
+def timers_of(instance_id: int) -> list[Timer]:
+    return list(db.session.scalars(select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at)))
+
+
+def history_of(instance_id: int) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                   .order_by(AuditEvent.id)))
+
+
+def children_of(user, instance_id: int) -> list[ProcessInstance]:
+    """Instances started from this one (a consultation after a refusal) that ``user`` sees."""
+    return list(db.session.scalars(visible_instances(
+        select(ProcessInstance).where(ProcessInstance.parent_id == instance_id), user)))
