@@ -24,3 +24,24 @@ def test_unknown_application_is_404(client, users):
 
 def test_health_needs_no_login(client):
     assert client.get("/health").get_json() == {"status": "ok"}
+
+
+def test_card_shows_both_status_lines_and_the_documents(client, app, users, clock):
+    import hashlib
+    from app.extensions import db
+    from app.models import Document
+    login(client, "mo@test.ru")
+    deploy_bundle(read_bundle(FIXTURES / "small"), actor="owner")
+    instance = start_process("small", actor="client@test", region="77", company_name="ООО «Ромашка»",
+                             company_inn="7707083893")
+    content = b"%PDF-1.4 test"
+    db.session.add(Document(instance_id=instance.id, task_id=None, field="agreement_scan",
+                            original_name="Соглашение.pdf", content_type="application/pdf", size=len(content),
+                            sha256=hashlib.sha256(content).hexdigest(), path="x.pdf", uploaded_by="cpe77@test.ru",
+                            uploaded_at=clock.now()))
+    db.session.commit()
+    card = client.get(f"/applications/{instance.id}").get_data(as_text=True)
+    timeline = card[card.index("Ход заявки"):card.index("Текущие задачи")]
+    assert timeline.index("Новая") < timeline.index("На рассмотрении ЦПЭ")
+    assert "31.10.2025" in timeline
+    assert "Соглашение.pdf" in card and "agreement_scan" in card

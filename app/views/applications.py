@@ -32,10 +32,12 @@ def index():
 @login_required
 def card(instance_id: int):
     instance = applications.visible_instance(current_user, instance_id) or abort(404)
+    audit = applications.history_of(instance_id)
     return render_template("applications/card.html", instance=instance,
                            tasks=applications.open_tasks_of(instance_id),
                            timers=applications.timers_of(instance_id),
-                           audit=applications.history_of(instance_id),
+                           audit=audit, timeline=applications.status_timeline(audit),
+                           documents=applications.documents_of_instance(instance_id),
                            children=applications.children_of(current_user, instance_id))
 
 
