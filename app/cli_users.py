@@ -15,6 +15,15 @@ OPTIONS = {"email": "--email", "full_name": "--name", "roles": "--role", "region
            "phone": "--phone"}
 
 
+def _existing_user(email: str):
+    from .accounts import find_user
+    user = find_user(email)
+    if user is None:
+        click.secho(f"Пользователь {email} не найден", fg="red", err=True)
+        sys.exit(1)
+    return user
+
+
 def _refuse(exc) -> None:
     click.secho(f"{OPTIONS.get(exc.field, exc.field)}: {exc.message}", fg="red", err=True)
     sys.exit(1)
@@ -68,11 +77,8 @@ def users_create(email, full_name, roles, region, company_inn, company_name, pho
 @with_appcontext
 def users_set_password(email, password):
     """Задать пользователю новый пароль."""
-    from .accounts import AccountError, find_user, set_password
-    user = find_user(email)
-    if user is None:
-        click.secho(f"Пользователь {email} не найден", fg="red", err=True)
-        sys.exit(1)
+    from .accounts import AccountError, set_password
+    user = _existing_user(email)
     try:
         set_password(user, password)
     except AccountError as exc:
@@ -86,12 +92,8 @@ def users_set_password(email, password):
 @with_appcontext
 def users_token(email, name):
     """Выдать пользователю токен API; токен печатается один раз."""
-    from .accounts import find_user
     from .api.tokens import TokenError, issue
-    user = find_user(email)
-    if user is None:
-        click.secho(f"Пользователь {email} не найден", fg="red", err=True)
-        sys.exit(1)
+    user = _existing_user(email)
     try:
         token, secret = issue(user, name)
     except TokenError as exc:
@@ -122,15 +124,11 @@ def users_revoke_token(token_id):
 @with_appcontext
 def users_tokens(email):
     """Показать токены API (всех или одного пользователя), без самих токенов."""
-    from .accounts import find_user
     from .api.tokens import tokens_of
     from .dates import fmt_datetime
     user = None
     if email:
-        user = find_user(email)
-        if user is None:
-            click.secho(f"Пользователь {email} не найден", fg="red", err=True)
-            sys.exit(1)
+        user = _existing_user(email)
     for token in tokens_of(user):
         state = f"отозван {fmt_datetime(token.revoked_at)}" if token.revoked_at else "действует"
         click.echo(f"{token.id:>4}  {token.user.email:<28} {token.name:<24} выдан {fmt_datetime(token.created_at)}"

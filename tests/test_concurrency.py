@@ -53,18 +53,26 @@ def _paused_completion(app, instance_id, task, data, paused, release, outcome):
             Engine.complete = original
 
 
-def test_the_later_of_two_concurrent_completions_gets_a_conflict_and_can_retry(app, two_open_tasks):
-    instance, confirmation, report = two_open_tasks
+def race(app, instance, slow_task, fast_action):
+    """Complete ``slow_task`` in another thread, run ``fast_action`` while it waits between its
+    engine step and its write, then let it write; returns what the slow completion got."""
     paused, release, outcome = threading.Event(), threading.Event(), []
     slow = threading.Thread(target=_paused_completion, args=(
-        app, instance.id, confirmation, sample("service_confirmation"), paused, release, outcome))
+        app, instance.id, slow_task, sample(slow_task.form), paused, release, outcome))
     slow.start()
     assert paused.wait(10)
-    # Meanwhile the operator files the first report, and it is saved.
-    complete_task(instance.id, report.task_id, sample("sales_report"), actor="fast")
+    fast_action()
     release.set()
     slow.join(10)
-    assert isinstance(outcome[0], ConcurrentUpdate)
+    return outcome[0]
+
+
+def test_the_later_of_two_concurrent_completions_gets_a_conflict_and_can_retry(app, two_open_tasks):
+    instance, confirmation, report = two_open_tasks
+    # Meanwhile the operator files the first report, and it is saved.
+    outcome = race(app, instance, confirmation,
+                   lambda: complete_task(instance.id, report.task_id, sample("sales_report"), actor="fast"))
+    assert isinstance(outcome, ConcurrentUpdate)
 
     instance = get_instance(instance.id)
     names = {t.name for t in open_tasks(instance)}
@@ -75,14 +83,8 @@ def test_the_later_of_two_concurrent_completions_gets_a_conflict_and_can_retry(a
 
 def test_the_same_task_completed_twice_at_once_is_a_conflict_not_an_error(app, two_open_tasks):
     instance, confirmation, _ = two_open_tasks
-    paused, release, outcome = threading.Event(), threading.Event(), []
-    slow = threading.Thread(target=_paused_completion, args=(
-        app, instance.id, confirmation, sample("service_confirmation"), paused, release, outcome))
-    slow.start()
-    assert paused.wait(10)
-    complete_task(instance.id, confirmation.task_id, sample("service_confirmation"), actor="fast")
-    release.set()
-    slow.join(10)
-    assert isinstance(outcome[0], ConcurrentUpdate)
+    outcome = race(app, instance, confirmation, lambda: complete_task(
+        instance.id, confirmation.task_id, sample("service_confirmation"), actor="fast"))
+    assert isinstance(outcome, ConcurrentUpdate)
     with pytest.raises(TaskAlreadyDone):
         complete_task(instance.id, confirmation.task_id, sample("service_confirmation"), actor="again")
