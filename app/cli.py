@@ -193,7 +193,7 @@ def setup_command(demo):
     """Подготовить базу: миграции, развёртывание модели, демо-данные при первом запуске."""
     from flask_migrate import upgrade
     from .workflow.deployments import deploy_bundle, read_bundle
-    upgrade()
+    upgrade(revision="heads")
     deployment, created = deploy_bundle(read_bundle(current_app.config["VITRINA_BPMN_DIR"]), actor="setup")
     click.echo(f"Версия модели {deployment.id} ({'новая' if created else 'без изменений'})")
     if demo:

@@ -165,7 +165,7 @@ def test_migrations_build_the_schema_the_models_describe(app):
     from flask_migrate import upgrade
 
     db.drop_all()
-    upgrade()
+    upgrade(revision="heads")
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == []
