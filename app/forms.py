@@ -218,7 +218,36 @@ def _load(name: str, forms_dir: Path) -> dict:
         raise FormFileInvalid(f"{path}: not valid JSON: {exc}") from exc
     if not isinstance(schema, dict):
         raise FormFileInvalid(f"{path}: the top level must be a JSON object")
-    return schema
+    return _with_includes(schema, path, forms_dir)
+
+
+def _with_includes(schema: dict, path: Path, forms_dir: Path) -> dict:
+    """Merge the forms named by ``x-include`` into this one.
+
+    One task may fill two documents of the regulation at once (step 1: the questionnaire of
+    Appendix 1 and the scoring of Appendix 2), while each stays its own file that REC edits
+    on its own. Included fields, required names, sections and rules join this form's; a
+    field defined twice is an error, not a silent override.
+    """
+    includes = schema.pop("x-include", None)
+    if not includes:
+        return schema
+    merged = copy.deepcopy(schema)
+    props = merged.setdefault("properties", {})
+    if "x-layout" not in merged:  # the form's own fields stay in view once sections are added
+        merged["x-layout"] = [{"title": None, "fields": list(props)}]
+    for name in includes:
+        if name == path.stem:
+            raise FormFileInvalid(f"{path}: x-include names the form itself")
+        part = copy.deepcopy(_load(name, forms_dir))
+        if clash := sorted(set(props) & set(part.get("properties", {}))):
+            raise FormFileInvalid(f"{path}: fields {', '.join(clash)} are also in the included form {name!r}")
+        props.update(part.get("properties", {}))
+        merged["required"] = [*merged.get("required", []), *part.get("required", [])]
+        for key in ("x-layout", "allOf"):
+            if part.get(key):
+                merged[key] = [*merged.get(key, []), *part[key]]
+    return merged
 
 
 def load_form(name: str, forms_dir: str | Path | None = None) -> dict:

@@ -35,7 +35,7 @@ def test_diagram_json_has_the_process_xml_and_the_marked_steps(client, at_mo_app
     assert [p.get("id") for p in root.iterfind(f"{{{BPMN_NS}}}process")] == ["marketplace_support"]
     assert data["xml"] == (ROOT / "bpmn" / "marketplace_support.bpmn").read_text("utf-8")
     assert data["current"] == ["step_3_approval"]
-    assert data["completed"] == ["step_1_submit", "step_2_check"]
+    assert data["completed"] == ["step_1_submit", "scoring_points", "scoring_band", "scoring_advice", "step_2_check"]
     assert data["fired"] == []
 
 

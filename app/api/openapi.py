@@ -82,7 +82,7 @@ SCHEMAS = {
             "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
             "on_behalf_of": _nullable("string", description="Роль, за которую действовал (МО РЭЦ за Оператора)"),
             "action": {"type": "string", "enum": ["started", "completed", "status", "timer_fired", "claimed",
-                                                  "unclaimed", "assigned"]},
+                                                  "unclaimed", "assigned", "decided"]},
             "element": _nullable("string"), "element_id": _nullable("string"), "task_id": _nullable("string"),
             "status_line": _nullable("string", enum=["application_status", "service_status", None]),
             "status_from": _nullable("string"), "status_to": _nullable("string"), "assignee": _nullable("string"),

@@ -3,17 +3,18 @@
 Everything that crosses the door is a plain value (``Step``, ``HumanTask``, ``WaitingTimer``,
 ``ModelProblem``) or opaque state bytes.
 """
-from .catalog import ElementInfo, FlowInfo, ProcessCatalog
+from .catalog import ElementInfo, FlowInfo, ProcessCatalog, read_catalog
 from .errors import (EngineError, ModelInvalid, ModelProblem, ProcessNotFound, ScriptFailed,
                      ScriptNotAllowed, StateCorrupt, TaskNotFound, TaskNotReady)
+from .migration import MigrationRefused
 from .parser import ParsedModel, bundle_hash, parse_bundle
 from .runtime import STATUS_LINES, Engine
-from .views import FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
+from .views import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
 
 __all__ = [
     "Engine", "ParsedModel", "parse_bundle", "bundle_hash", "STATUS_LINES",
-    "ElementInfo", "FlowInfo", "ProcessCatalog",
+    "ElementInfo", "FlowInfo", "ProcessCatalog", "read_catalog", "MigrationRefused",
     "EngineError", "ModelInvalid", "ModelProblem", "ProcessNotFound", "ScriptFailed",
     "ScriptNotAllowed", "StateCorrupt", "TaskNotFound", "TaskNotReady",
-    "FiredTimer", "HumanTask", "StatusChange", "Step", "ThrownMessage", "WaitingTimer",
+    "DecisionMade", "FiredTimer", "HumanTask", "StatusChange", "Step", "ThrownMessage", "WaitingTimer",
 ]

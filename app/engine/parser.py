@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from .catalog import ProcessCatalog, read_catalog
+from .decisions import DecisionOutputs, add_decisions, is_dmn, parse_dmn
 from .errors import ModelInvalid, ModelProblem, ScriptNotAllowed
 from .scripting import check_source
 from .timers import install_clocked_timers
@@ -45,6 +46,7 @@ class ParsedModel:
     files: dict[str, bytes]
     specs: dict[str, tuple] = field(default_factory=dict)  # process id -> (spec, subprocess specs)
     catalogs: dict[str, ProcessCatalog] = field(default_factory=dict)
+    decisions: dict[str, DecisionOutputs] = field(default_factory=dict)  # DMN decision id -> outputs
 
     def message_start(self, message: str) -> str | None:
         """The process whose start event catches ``message``."""
@@ -59,6 +61,15 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedModel:
     problems: list[ModelProblem] = []
     parser = SpiffBpmnParser(validator=_validator())
     trees: dict[str, etree._ElementTree] = {}
+    decisions: dict[str, DecisionOutputs] = {}
+    # Decisions first: a business rule task looks its table up while the BPMN is built.
+    for name in sorted(n for n in files if is_dmn(n)):
+        try:
+            tree = parse_dmn(files[name])
+        except etree.XMLSyntaxError as exc:
+            problems.append(ModelProblem(name, None, f"not well-formed XML: {exc}"))
+            continue
+        decisions.update({d.decision_id: d for d in add_decisions(parser, name, tree, problems)})
     for name in sorted(files):
         if not name.endswith(".bpmn"):
             continue
@@ -76,7 +87,7 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedModel:
     if not trees and not problems:
         problems.append(ModelProblem("(bundle)", None, "no .bpmn file to deploy"))
 
-    model = ParsedModel(key=bundle_hash(files), files=dict(files))
+    model = ParsedModel(key=bundle_hash(files), files=dict(files), decisions=decisions)
     for name, tree in trees.items():
         for catalog in read_catalog(tree, name):
             problems.extend(_check_expressions(catalog))

@@ -20,13 +20,14 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from .errors import EngineError, ProcessNotFound, ScriptFailed, TaskNotFound, TaskNotReady
+from .errors import EngineError, ProcessNotFound, ScriptFailed, StateCorrupt, TaskNotFound, TaskNotReady
 from .functions import ClientWaits, model_functions
+from .migration import MigrationRefused, plan_and_migrate
 from .parser import ParsedModel, parse_bundle
 from .scripting import RestrictedScriptEngine
 from .serializer import dump_state, load_state
 from .timers import parse_moment
-from .views import FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
+from .views import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
 
 STATUS_LINES = ("application_status", "service_status")
 _META = "vitrina"  # key of Vitrina's own bookkeeping in the workflow data
@@ -55,6 +56,7 @@ class _Recorder:
         self.meta = workflow.data.setdefault(_META, {"statuses": {}, "ready_at": {}})
         self.changes: list[StatusChange] = []
         self.fired: list[FiredTimer] = []
+        self.decisions: list[DecisionMade] = []
 
     def entered(self, task) -> None:
         spec = task.task_spec
@@ -74,6 +76,8 @@ class _Recorder:
         if not spec.manual:
             if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
                 self.fired.append(_fired(task))
+            elif (table := getattr(getattr(spec, "dmnEngine", None), "decision_table", None)) is not None:
+                self.decisions.append(_decided(task, table))
             self.entered(task)
         else:
             self.meta["ready_at"].pop(str(task.id), None)
@@ -82,11 +86,20 @@ class _Recorder:
                 self.entered(child)
 
 
+class _FixedClock:
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
 class Engine:
     def __init__(self, clock, calendar, client_waits: Mapping | None = None,
                  lane_roles: Mapping[str, str] | None = None, cache_size: int = 512):
         self.clock = clock
         self.client_waits = ClientWaits(client_waits or {})
+        self.calendar = calendar
         self.script_engine = RestrictedScriptEngine(clock, model_functions(clock, calendar, self.client_waits))
         self.lane_roles = dict(lane_roles or {})
         self._models: OrderedDict[str, ParsedModel] = OrderedDict()
@@ -169,6 +182,31 @@ class Engine:
         anything (a live cached workflow may be in another thread's hands)."""
         workflow = self._restore(model, state, None)
         return self._step(workflow, _Recorder(workflow, self.clock))
+
+    def migrate(self, old: ParsedModel, new: ParsedModel, state: bytes) -> tuple[Step, list[str]]:
+        """Move an instance onto a newer model: the new state and notes on what changed for it.
+
+        Raises MigrationRefused with the reasons when the change does not allow it. Always works
+        on a copy restored from the bytes, never the live cache, so a refusal leaves no trace.
+        """
+        workflow = load_state(state, old.specs, self.script_engine)
+        ready_at = dict(workflow.data.get(_META, {}).get("ready_at", {}))
+        recorder = _Recorder(workflow, self.clock)
+        notes = []
+        self._run(workflow, recorder, lambda: notes.append(
+            plan_and_migrate(workflow, new.specs, ready_at, self._script_engine_at)))
+        self._run(workflow, recorder, lambda: workflow.do_engine_steps(did_complete_task=recorder.ran))
+        step = self._step(workflow, recorder)
+        try:  # a state that would not restore on the new model is refused now, not found later
+            load_state(step.state, new.specs, self.script_engine)
+        except (StateCorrupt, KeyError) as exc:
+            raise MigrationRefused([f"состояние заявки не восстанавливается на новой версии: {exc}"]) from exc
+        return step, notes[0].notes
+
+    def _script_engine_at(self, moment: datetime) -> RestrictedScriptEngine:
+        """A script engine whose clock stands at ``moment`` (a deadline counted from its step's start)."""
+        at = _FixedClock(moment)
+        return RestrictedScriptEngine(at, model_functions(at, self.calendar, self.client_waits))
 
     def keep(self, cache_key: tuple, step: Step) -> None:
         """Remember the live workflow of a step once the caller has stored it under cache_key."""
@@ -274,8 +312,16 @@ class Engine:
             completed=workflow.completed,
             statuses=dict(recorder.meta["statuses"]),
             tasks=tasks, timers=timers, status_changes=recorder.changes, messages=messages,
-            fired=recorder.fired, data=data, _live=workflow,
+            fired=recorder.fired, decisions=recorder.decisions, data=data, _live=workflow,
         )
+
+
+def _decided(task, table) -> DecisionMade:
+    spec = task.task_spec
+    names = [o.name or o.label for o in table.outputs]
+    return DecisionMade(element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                        decision_id=(getattr(spec, "extensions", None) or {}).get("calledDecisionId"),
+                        outputs={n: task.data.get(n) for n in names if n})
 
 
 def _all_tasks(workflow):

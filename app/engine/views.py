@@ -60,6 +60,16 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
+class DecisionMade:
+    """A business rule task the engine ran: its decision table and the outputs it added."""
+
+    element_id: str
+    name: str
+    decision_id: str | None
+    outputs: dict
+
+
+@dataclass(frozen=True)
 class ThrownMessage:
     name: str
     payload: object
@@ -77,6 +87,7 @@ class Step:
     status_changes: list[StatusChange] = field(default_factory=list)
     messages: list[ThrownMessage] = field(default_factory=list)
     fired: list[FiredTimer] = field(default_factory=list)
+    decisions: list[DecisionMade] = field(default_factory=list)
     completed_task: HumanTask | None = None
     data: dict = field(default_factory=dict)
     _live: object = field(default=None, repr=False)

@@ -53,10 +53,10 @@ def diagram(instance_id: int):
     current = db.session.scalars(select(OpenTask.element_id).where(OpenTask.instance_id == instance_id)
                                  .order_by(OpenTask.id)).all()
     events = db.session.execute(select(AuditEvent.action, AuditEvent.element_id).where(
-        AuditEvent.instance_id == instance_id, AuditEvent.action.in_(("completed", "timer_fired")),
+        AuditEvent.instance_id == instance_id, AuditEvent.action.in_(("completed", "decided", "timer_fired")),
         AuditEvent.element_id.is_not(None)).order_by(AuditEvent.id)).all()
     return {"xml": xml, "current": _unique(current),
-            "completed": _unique(e for action, e in events if action == "completed"),
+            "completed": _unique(e for action, e in events if action in ("completed", "decided")),
             "fired": _unique(e for action, e in events if action == "timer_fired")}
 
 

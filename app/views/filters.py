@@ -12,6 +12,8 @@ AUDIT_ACTIONS = {
     "claimed": "Взятие задачи в работу",
     "unclaimed": "Возврат задачи",
     "assigned": "Назначение задачи",
+    "roadmap_marked": "Отметка о выполнении шага дорожной карты",
+    "decided": "Решение по таблице",
 }
 TIMER_KINDS = {
     "normative": "нормативный срок",
@@ -29,6 +31,8 @@ def role_label(value: str | None) -> str:
 
 
 def register(app) -> None:
+    from ..scoring import scoring_of
+    app.add_template_global(scoring_of, "scoring_of")
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_filter(role_label, "role")

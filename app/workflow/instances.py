@@ -32,11 +32,14 @@ SYSTEM = "system"
 
 def start_process(process_id: str, data: dict | None = None, *, actor: str, region: str | None = None,
                   company_name: str | None = None, company_inn: str | None = None,
-                  deployment: Deployment | None = None) -> ProcessInstance:
-    """Start an instance on the latest deployed version (or the one given)."""
+                  deployment: Deployment | None = None, parent_id: int | None = None,
+                  message: ThrownMessage | None = None) -> ProcessInstance:
+    """Start an instance on the latest deployed version (or the one given); with ``message``, on
+    the start event that catches it, as a message thrown by another instance would."""
     with _saving():
         instance = _start(process_id, data or {}, actor=actor, region=region, company_name=company_name,
-                          company_inn=company_inn, deployment=deployment or current_deployment())
+                          company_inn=company_inn, deployment=deployment or current_deployment(),
+                          parent_id=parent_id, message=message)
         _commit()
     return instance
 
@@ -222,6 +225,10 @@ def _audit(instance, step: Step, now, *, actor, on_behalf_of, action, details, r
                      "element_name": fired.name, "task_id": fired.task_id,
                      "details": {"kind": fired.kind, "step": fired.step, "task": fired.attached_element_id,
                                  "due_at": fired.due_at.isoformat() if fired.due_at else None}})
+    for decision in step.decisions:
+        rows.append({**base, "action": "decided", "actor": SYSTEM, "element_id": decision.element_id,
+                     "element_name": decision.name,
+                     "details": {"decision": decision.decision_id, "outputs": decision.outputs}})
     for change in step.status_changes:
         rows.append({**base, "action": "status", "element_id": change.element_id,
                      "element_name": change.element_name, "status_line": change.line,

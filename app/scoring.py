@@ -1,0 +1,96 @@
+"""The scoring of an application (Appendix 2) as the ЦПЭ and the client read it: score and why.
+
+The engine runs the decision tables of ``bpmn/scoring_*.dmn`` on the submitted answers (business
+rule tasks after step 1) and the audit trail keeps each table's outputs ("decided" events).
+This reads the latest of them back: points per answer with the reason, the total, the
+readiness band and the recommended kinds of marketplace. The numbers are those of the model
+version the application runs on, so a later change of the tables never rewrites an old score.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import AuditEvent, ProcessInstance
+
+DECIDED = "decided"
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Advice:
+    topic: str
+    text: str
+
+
+@dataclass
+class Scoring:
+    total: float | None = None
+    band: str | None = None  # the band's key in the table: high / medium / low
+    band_label: str | None = None
+    reasons: list[Reason] = field(default_factory=list)
+    advice: list[Advice] = field(default_factory=list)
+    at: datetime | None = None
+
+    @property
+    def gained(self) -> list[Reason]:
+        return [r for r in self.reasons if r.points > 0]
+
+    @property
+    def lost(self) -> list[Reason]:
+        return [r for r in self.reasons if r.points < 0]
+
+
+def scoring_of(instance: ProcessInstance) -> Scoring | None:
+    """The latest scoring of ``instance``, or None before the tables ran."""
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.instance_id == instance.id, AuditEvent.action == DECIDED).order_by(AuditEvent.id)).all()
+    outputs: dict = {}
+    at = None
+    for event in events:
+        decided = (event.details or {}).get("outputs") or {}
+        if "scoring_points" in decided:
+            outputs, at = {}, event.at  # a new scoring run starts over
+        outputs.update(decided)
+    if not outputs:
+        return None
+    return from_outputs(outputs, at)
+
+
+def from_outputs(outputs: dict, at: datetime | None = None) -> Scoring:
+    """A Scoring from the tables' outputs (lists for COLLECT tables, values for UNIQUE ones)."""
+    points = _as_list(outputs.get("scoring_points"))
+    reasons = _as_list(outputs.get("scoring_reasons"))
+    topics = _as_list(outputs.get("scoring_advice_topics"))
+    advice = _as_list(outputs.get("scoring_advice"))
+    return Scoring(
+        total=_number(outputs.get("scoring_total")), band=outputs.get("scoring_band") or None,
+        band_label=outputs.get("scoring_band_label") or None,
+        reasons=[Reason(str(text), _number(p) or 0) for text, p in zip(reasons, points) if _number(p)],
+        advice=[Advice(str(topic), str(text)) for topic, text in zip(topics, advice)],
+        at=at,
+    )
+
+
+def _as_list(value) -> list:
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else number
