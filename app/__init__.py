@@ -49,6 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sla.bp)
     app.register_blueprint(vendor.bp)
+    from .views import intake
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(intake.client_bp)
     from . import api
     for bp in api.BLUEPRINTS:
         app.register_blueprint(bp)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .access import can_see_instance
 from .accounts import AccountError, check_company
+from .intake.windows import ensure_open
 from .models import ProcessInstance
 from .my_applications import MAIN_PROCESS, has_company
 from .roles import Role
@@ -43,5 +44,6 @@ def file_application(user, *, company_name: str | None = None, company_inn: str 
             raise FilingRefused("Пользователь ЦПЭ подаёт заявки только в своём регионе")
     else:
         raise FilingRefused("Подавать заявки могут Клиент, ЦПЭ и КБ РЭЦ")
+    ensure_open(region)  # 5.2: only while the region's intake window is open (IntakeClosed)
     return start_process(MAIN_PROCESS, region=region, company_name=company_name, company_inn=company_inn,
                          actor=user.email)

@@ -9,6 +9,8 @@ from flask import Blueprint, request
 
 from .. import applications
 from ..filing import file_application
+from ..intake.windows import IntakeClosed
+from ..intake.offer import closed_error
 from ..workflow.runtime import runtime
 from .auth import caller, require_token
 from .body import json_object, paging, text_field
@@ -28,8 +30,11 @@ class ApplicationNotFound(ApiError):
 def create():
     """A client files for their company; a ЦПЭ user (own region) or КБ РЭЦ names the company."""
     body = json_object(optional=True)
-    instance = file_application(caller(), company_name=text_field(body, "company_name"),
-                                company_inn=text_field(body, "company_inn"), region=text_field(body, "region"))
+    try:
+        instance = file_application(caller(), company_name=text_field(body, "company_name"),
+                                    company_inn=text_field(body, "company_inn"), region=text_field(body, "region"))
+    except IntakeClosed as exc:
+        return closed_error(exc)  # 409 with next_opens and the consultation offer
     response = _resource(instance)
     return response, 201, {"Location": f"/api/v1/applications/{instance.id}"}
 

@@ -7,10 +7,11 @@ from .deployment import Deployment, DeploymentFile
 from .document import Document
 from .draft import TaskDraft
 from .instance import ProcessInstance
+from .intake import IntakeWindow
 from .notification import Notification
 from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document",
+__all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "IntakeWindow",
            "Notification", "OpenTask", "ProcessInstance", "TaskDraft", "Timer", "User", "UserRole"]

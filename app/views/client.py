@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .. import accounts
 from ..extensions import db
+from ..intake.windows import IntakeClosed, ensure_open
 from ..my_applications import applications_of, has_company, start_application
 from ..roles import Role
 from .guards import restrict_to
@@ -32,6 +33,10 @@ def my():
 def new_application():
     if not has_company(current_user):
         return redirect(url_for(".company"))
+    try:
+        ensure_open(current_user.region)  # 5.2: outside the window, the next date and a consultation
+    except IntakeClosed as exc:
+        return render_template("intake/closed.html", state=exc.state, message=str(exc)), 409
     try:
         instance, first = start_application(current_user)
     except NothingDeployed:
