@@ -9,9 +9,10 @@ from .draft import TaskDraft
 from .instance import ProcessInstance
 from .intake import IntakeWindow
 from .notification import Notification
+from .sales import SalesLine, SalesReport
 from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "IntakeWindow",
-           "Notification", "OpenTask", "ProcessInstance", "TaskDraft", "Timer", "User", "UserRole"]
+           "Notification", "OpenTask", "ProcessInstance", "SalesLine", "SalesReport", "TaskDraft", "Timer", "User", "UserRole"]

@@ -18,6 +18,7 @@ from ..form_input import read_form
 from ..form_render import error_label, initial_values, sections, widget_of
 from ..forms import load_form, validate
 from ..models import AuditEvent, OpenTask, ProcessInstance
+from ..paperwork import task_papers
 from ..questionnaire import submitted_questionnaire
 from ..remarks import remarks_history
 from ..roles import Role
@@ -27,6 +28,7 @@ from ..workflow.errors import Conflict, InvalidTaskData, NotFound
 from ..workflow.instances import complete_task
 from ..worklist import deadline_state
 from ..workflow.runtime import runtime
+from .paperwork import task_download
 
 bp = Blueprint("task_form", __name__)
 
@@ -41,7 +43,8 @@ def show(task_id: str):
     schema = _schema(task)
     draft = load_draft(task.task_id, current_user.id)
     values = draft.data if draft else initial_values(
-        schema, {"company_name": instance.company_name, "company_inn": instance.company_inn})
+        schema, {"company_name": instance.company_name, "company_inn": instance.company_inn,
+                 **task_papers.prefill(task.form, instance)})
     return _page(task, instance, schema, values, {}, draft=draft)
 
 
@@ -58,6 +61,13 @@ def submit(task_id: str):
             return _page(task, instance, schema, data, errors, status=422)
         flash("Черновик сохранён.")
         return redirect(url_for(".show", task_id=task.task_id), 303)
+    if request.form.get("_action") in task_papers.ACTIONS and task_papers.offer(task.form):
+        # The document to sign is made from what is on the page, kept as a draft meanwhile.
+        save_draft(task.task_id, current_user.id, data)
+        errors = {p.field: p.message for p in task_papers.problems(schema, data)}
+        if not errors:
+            return task_download(task.form, instance, data, request.form["_action"])
+        return _page(task, instance, schema, data, errors, status=422)
     for problem in validate(schema, data):
         errors.setdefault(problem.field, problem.message)
     if not errors:
@@ -141,7 +151,7 @@ def _page(task, instance, schema, values, errors, *, draft=None, status=200):
         remarks=remarks_history(instance.id, current_user), questionnaire=_questionnaire(task, instance),
         now=runtime().clock.now(),
         due_state=deadline_state(task, runtime().clock.now()),
-        stand_in=on_behalf_of(current_user, task)), status
+        stand_in=on_behalf_of(current_user, task), papers=task_papers.offer(task.form)), status
 
 
 def _questionnaire(task, instance):

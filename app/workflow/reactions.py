@@ -12,6 +12,7 @@ from ..engine import Step
 from ..models import OpenTask
 from ..notifications import recipients, texts
 from ..notifications.outbox import enqueue
+from ..sales.recording import note_completion as note_sales_report
 from ..statuses import ApplicationStatus
 
 REFUSALS = {ApplicationStatus.REFUSED_CPE.value, ApplicationStatus.REFUSED_CLIENT.value}
@@ -26,6 +27,7 @@ def after_step(instance, step: Step, now: datetime, open_rows: dict[str, OpenTas
                 fired.kind, fired.task_id, fired.due_at, row, fired.name, fired.step), now)
     still_open = {t.id for t in step.tasks}
     register.close_for_tasks(instance, [r for r in open_rows.values() if r.task_id not in still_open], now)
+    note_sales_report(instance, step)
     for change in step.status_changes:
         if change.line == "application_status" and change.new in REFUSALS and instance.process_id != "consultation":
             _refusal_letter(instance, step, change.new, now)
