@@ -49,6 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sla.bp)
     app.register_blueprint(vendor.bp)
+    from .views import modeller
+    app.register_blueprint(modeller.bp)
     from .views import accounting as accounting_views, paperwork, sales as sales_views
     app.register_blueprint(paperwork.bp)
     app.register_blueprint(sales_views.bp)

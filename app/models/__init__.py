@@ -6,6 +6,7 @@ from .deadline import Breach
 from .deployment import Deployment, DeploymentFile
 from .document import Document
 from .draft import TaskDraft
+from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
 from .notification import Notification

@@ -1,0 +1,302 @@
+/* The modeller page: one tab per file of the bundle (BPMN in bpmn-js, DMN in dmn-js, both served
+ * from /vendor), the properties panel (panel.js) beside the BPMN canvas, and the three actions:
+ * check, save as a draft, deploy. The server answers with problems naming file, element and
+ * reason; clicking one opens the file and selects the element.
+ *
+ * A file is sent back as exported by the modeller only when it was changed: an untouched file
+ * goes back byte for byte, so opening and deploying changes nothing (same content hash).
+ * window.vitrinaModeller exposes the state for tests and for the browser console. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("modeller");
+  if (!root) return;
+  var vocabulary = JSON.parse(document.getElementById("modeller-vocabulary").textContent);
+  var tabsBox = root.querySelector(".modeller-tabs");
+  var canvases = root.querySelector(".modeller-canvases");
+  var panelBox = root.querySelector(".modeller-panel");
+  var messageBox = root.querySelector(".modeller-message");
+  var problemsBox = root.querySelector(".modeller-problems");
+  var state = { source: null, files: {}, tabs: {}, active: null, busy: false };
+
+  function say(text, kind) {
+    messageBox.textContent = text || "";
+    messageBox.hidden = !text;
+    messageBox.className = "modeller-message" + (kind ? " " + kind : "");
+  }
+
+  function editable(name) { return /\.(bpmn|dmn)$/.test(name); }
+
+  // --- tabs ---------------------------------------------------------------------------------
+
+  function Tab(name, text) {
+    this.name = name;
+    this.original = text;
+    this.baseline = null;  // the modeller's own export right after import
+    this.changed = false;
+    this.modeler = null;
+    this.panel = null;
+    this.canvas = document.createElement("div");
+    this.canvas.className = "modeller-canvas";
+    this.canvas.dataset.file = name;
+    this.canvas.hidden = true;
+    canvases.appendChild(this.canvas);
+    this.button = document.createElement("button");
+    this.button.type = "button";
+    this.button.setAttribute("role", "tab");
+    this.button.dataset.file = name;
+    this.button.textContent = name;
+    tabsBox.appendChild(this.button);
+    var self = this;
+    this.button.addEventListener("click", function () { activate(self.name); });
+  }
+
+  Tab.prototype.isBpmn = function () { return /\.bpmn$/.test(this.name); };
+
+  Tab.prototype.open = function (moddle) {
+    if (this.ready) return this.ready;
+    var self = this;
+    if (this.isBpmn()) {
+      this.modeler = new window.BpmnJS({ container: this.canvas, moddleExtensions: { spiffworkflow: moddle } });
+      this.panel = new window.VitrinaPropertiesPanel(this.modeler, panelBox, vocabulary, this.name);
+      this.modeler.on("commandStack.changed", function () { self.markChanged(); });
+    } else {
+      this.modeler = new window.DmnJS({ container: this.canvas });
+      this.modeler.on("views.changed", function () { self.listenToView(); });
+    }
+    this.ready = this.modeler.importXML(this.original).then(function (result) {
+      if (!self.isBpmn()) self.openFirstTable();
+      return self.exportXML().then(function (xml) {
+        self.baseline = xml;
+        return result;
+      });
+    });
+    return this.ready;
+  };
+
+  Tab.prototype.openFirstTable = function () {
+    var views = this.modeler.getViews();
+    var table = views.filter(function (v) { return v.type === "decisionTable"; })[0];
+    if (table) this.modeler.open(table);
+  };
+
+  Tab.prototype.listenToView = function () {
+    // dmn-js has one command stack per view; each new viewer gets a listener once.
+    var viewer = this.modeler.getActiveViewer();
+    if (!viewer || viewer.__vitrinaListening) return;
+    viewer.__vitrinaListening = true;
+    var self = this;
+    viewer.on("commandStack.changed", function () { self.markChanged(); });
+  };
+
+  Tab.prototype.markChanged = function () {
+    this.changed = true;
+    this.button.classList.add("dirty");
+  };
+
+  Tab.prototype.exportXML = function () {
+    return this.modeler.saveXML({ format: true }).then(function (result) { return result.xml; });
+  };
+
+  // The text to send: the modeller's export when the user changed something, else the original.
+  Tab.prototype.text = function () {
+    var self = this;
+    if (!this.modeler || !this.changed) return Promise.resolve(this.original);
+    return this.exportXML().then(function (xml) { return xml === self.baseline ? self.original : xml; });
+  };
+
+  Tab.prototype.fit = function () {
+    if (this.isBpmn()) this.modeler.get("canvas").zoom("fit-viewport", "auto");
+  };
+
+  var moddlePromise = fetch(root.dataset.moddleUrl, { credentials: "same-origin" }).then(function (r) {
+    if (!r.ok) throw new Error("описание расширений spiffworkflow не загружено (" + r.status + ")");
+    return r.json();
+  });
+
+  function activate(name) {
+    var tab = state.tabs[name];
+    if (!tab) return Promise.reject(new Error("нет файла " + name));
+    Object.keys(state.tabs).forEach(function (other) {
+      var t = state.tabs[other];
+      t.canvas.hidden = other !== name;
+      t.button.setAttribute("aria-selected", other === name ? "true" : "false");
+    });
+    state.active = name;
+    panelBox.hidden = !tab.isBpmn();
+    var first = !tab.ready;
+    return moddlePromise.then(function (moddle) { return tab.open(moddle); }).then(function () {
+      if (first) tab.fit();
+      if (tab.panel) tab.panel.show(null);
+      return tab;
+    });
+  }
+
+  // --- problems -----------------------------------------------------------------------------
+
+  function select(fileName, elementId) {
+    if (!state.tabs[fileName]) return Promise.resolve(false);
+    return activate(fileName).then(function (tab) {
+      if (!elementId || !tab.isBpmn()) return false;
+      var element = tab.modeler.get("elementRegistry").get(elementId);
+      if (!element) return false;
+      tab.modeler.get("selection").select(element);
+      tab.modeler.get("canvas").scrollToElement(element, { top: 120, bottom: 120, left: 200, right: 200 });
+      return true;
+    });
+  }
+
+  function showProblems(problems) {
+    problemsBox.textContent = "";
+    problemsBox.hidden = !problems.length;
+    problems.forEach(function (p) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.textContent = p.file + (p.element_id ? ", " + p.element_id + (p.element_name ? " «" + p.element_name + "»" : "") : "");
+      link.dataset.file = p.file;
+      if (p.element_id) link.dataset.elementId = p.element_id;
+      link.addEventListener("click", function () { select(p.file, p.element_id); });
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(": " + p.reason));
+      problemsBox.appendChild(item);
+    });
+  }
+
+  // --- server calls -------------------------------------------------------------------------
+
+  function collect() {
+    var names = Object.keys(state.files);
+    return Promise.all(names.map(function (name) {
+      return state.tabs[name] ? state.tabs[name].text() : Promise.resolve(state.files[name]);
+    })).then(function (texts) {
+      var files = {};
+      names.forEach(function (name, i) { files[name] = texts[i]; });
+      return files;
+    });
+  }
+
+  function post(url, extra) {
+    return collect().then(function (files) {
+      var body = Object.assign({ files: files, comment: root.querySelector("input[name=comment]").value }, extra || {});
+      return fetch(url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrfToken },
+        body: JSON.stringify(body),
+      });
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
+    });
+  }
+
+  function errorText(answer) {
+    var error = answer.data && answer.data.error;
+    return error ? error.message : "Сервер ответил ошибкой " + answer.status;
+  }
+
+  function run(action, work) {
+    if (state.busy) return Promise.resolve();
+    state.busy = true;
+    root.dataset.state = "busy";
+    say(action + "…");
+    return work().catch(function (exc) {
+      say(action + " не удалось: " + exc.message, "error");
+    }).then(function () {
+      state.busy = false;
+      root.dataset.state = "ready";
+    });
+  }
+
+  var actions = {
+    validate: function () {
+      return run("Проверка", function () {
+        return post(root.dataset.validateUrl).then(function (answer) {
+          if (answer.status !== 200) { say(errorText(answer), "error"); return; }
+          showProblems(answer.data.problems);
+          if (answer.data.ok) say("Ошибок нет: модель можно развернуть.", "ok");
+          else say("Найдено ошибок: " + answer.data.problems.length + ". Щелчок по ошибке выделяет элемент.", "error");
+        });
+      });
+    },
+    "save-draft": function () {
+      return run("Сохранение черновика", function () {
+        return post(root.dataset.draftsUrl, { base_version: state.source.base_version }).then(function (answer) {
+          if (answer.status !== 201) { say(errorText(answer), "error"); return; }
+          root.dataset.draft = answer.data.id;
+          say("Черновик № " + answer.data.id + " сохранён.", "ok");
+        });
+      });
+    },
+    deploy: function () {
+      return run("Развёртывание", function () {
+        return post(root.dataset.deployUrl).then(function (answer) {
+          if (answer.status === 422) {
+            showProblems(answer.data.error.problems || []);
+            say(errorText(answer), "error");
+            return;
+          }
+          if (answer.status !== 200 && answer.status !== 201) { say(errorText(answer), "error"); return; }
+          showProblems([]);
+          root.dataset.deployed = answer.data.version;
+          Object.keys(state.tabs).forEach(function (name) {
+            state.tabs[name].changed = false;
+            state.tabs[name].button.classList.remove("dirty");
+          });
+          say(answer.data.created ? "Развёрнута версия № " + answer.data.version +
+              ": новые заявки пойдут по ней, начатые остаются на своей версии."
+              : "Такая модель уже развёрнута (версия № " + answer.data.version + ").", "ok");
+        });
+      });
+    },
+  };
+
+  root.querySelectorAll("button[data-action]").forEach(function (button) {
+    button.addEventListener("click", function () { actions[button.dataset.action](); });
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    var dirty = Object.keys(state.tabs).some(function (name) { return state.tabs[name].changed; });
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+
+  // --- start --------------------------------------------------------------------------------
+
+  if (typeof window.BpmnJS !== "function" || typeof window.DmnJS !== "function") {
+    root.dataset.state = "error";
+    say("Редактор не загружен: нет bpmn-js или dmn-js (запустите scripts/bootstrap).", "error");
+    return;
+  }
+
+  fetch(root.dataset.bundleUrl, { credentials: "same-origin" }).then(function (response) {
+    if (!response.ok) throw new Error("модель не загружена (" + response.status + ")");
+    return response.json();
+  }).then(function (bundle) {
+    state.source = bundle.source;
+    state.files = bundle.files;
+    var names = Object.keys(bundle.files).filter(editable);
+    // The main process first, then other BPMN, then decision tables.
+    names.sort(function (a, b) {
+      function rank(n) { return n === "marketplace_support.bpmn" ? 0 : /\.bpmn$/.test(n) ? 1 : 2; }
+      return rank(a) - rank(b) || (a < b ? -1 : 1);
+    });
+    names.forEach(function (name) { state.tabs[name] = new Tab(name, bundle.files[name]); });
+    return activate(names[0]);
+  }).then(function () {
+    root.dataset.state = "ready";
+  }).catch(function (exc) {
+    root.dataset.state = "error";
+    say("Не удалось открыть модель: " + exc.message, "error");
+  });
+
+  window.vitrinaModeller = {
+    state: state,
+    activate: activate,
+    select: select,
+    actions: actions,
+    // The file as the modeller saves it (opening it first), whether changed or not.
+    exportFile: function (name) {
+      return activate(name).then(function (tab) { return tab.exportXML(); });
+    },
+  };
+})();
