@@ -55,6 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(paperwork.bp)
     app.register_blueprint(sales_views.bp)
     app.register_blueprint(accounting_views.bp)
+    from .views import versions as versions_views
+    app.register_blueprint(versions_views.bp)
     from .views import intake
     app.register_blueprint(intake.bp)
     app.register_blueprint(intake.client_bp)

@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from .cli_users import users_group
+from .cli_versions import migrate_command, versions_group
 from .dates import fmt_datetime
 from .engine import ModelInvalid
 from .extensions import db
@@ -59,16 +60,6 @@ def deploy_command(folder, comment, actor):
         sys.exit(1)
     word = "развёрнута" if created else "уже развёрнута, без изменений"
     click.echo(f"Версия {deployment.id} ({deployment.key[:12]}) {word}")
-
-
-@click.command("versions")
-@with_appcontext
-def versions_command():
-    """Показать развёрнутые версии модели."""
-    from .models import Deployment
-    for d in db.session.scalars(select(Deployment).order_by(Deployment.id)):
-        files = ", ".join(f.name for f in d.files)
-        click.echo(f"{d.id:>4}  {d.key[:12]}  {fmt_datetime(d.deployed_at)}  {d.deployed_by}  {files}")
 
 
 @click.command("start")
@@ -194,7 +185,8 @@ def setup_command(demo):
     from flask_migrate import upgrade
     from .workflow.deployments import deploy_bundle, read_bundle
     upgrade(revision="heads")
-    deployment, created = deploy_bundle(read_bundle(current_app.config["VITRINA_BPMN_DIR"]), actor="setup")
+    deployment, created = deploy_bundle(read_bundle(current_app.config["VITRINA_BPMN_DIR"]), actor="setup",
+                                        once=True)
     click.echo(f"Версия модели {deployment.id} ({'новая' if created else 'без изменений'})")
     if demo:
         from .demo import DEMO_PASSWORD, seed_demo, seed_demo_users
@@ -225,8 +217,8 @@ def serve_command(host, port, threads):
         alarm.shutdown()
 
 
-COMMANDS = [serve_command, check_command, deploy_command, versions_command, start_command, instances_command,
-            tasks_command, complete_command, timers_command, fire_timers_command, calendar_group,
+COMMANDS = [serve_command, check_command, deploy_command, versions_group, start_command, instances_command,
+            migrate_command, tasks_command, complete_command, timers_command, fire_timers_command, calendar_group,
             setup_command, users_group]
 
 

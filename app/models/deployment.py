@@ -14,7 +14,8 @@ class Deployment(db.Model):
     __tablename__ = "deployments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
+    # The content hash: not unique, since going back deploys an earlier bundle again as a new version.
+    key: Mapped[str] = mapped_column(String(64), index=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deployed_by: Mapped[str] = mapped_column(String(120))
     comment: Mapped[str | None] = mapped_column(Text)

@@ -38,12 +38,19 @@ def check_bundle(files: dict[str, bytes]) -> ParsedModel:
     return model
 
 
-def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = None) -> tuple[Deployment, bool]:
-    """Deploy unless an identical bundle is deployed already; returns (deployment, created)."""
+def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = None, *,
+                  once: bool = False) -> tuple[Deployment, bool]:
+    """Deploy unless the latest version is this very bundle; returns (deployment, created).
+
+    A bundle equal to an older version is deployed again as a new version: that is going back.
+    ``once``: a bundle deployed at any time is not deployed again (the set-up on every start
+    must not undo a newer version a process owner deployed since).
+    """
     key = bundle_hash(files)
-    existing = db.session.scalar(select(Deployment).where(Deployment.key == key))
-    if existing is not None:
-        return existing, False
+    query = select(Deployment).order_by(Deployment.id.desc()).limit(1)
+    latest = db.session.scalar(query.where(Deployment.key == key) if once else query)
+    if latest is not None and latest.key == key:
+        return latest, False
     check_bundle(files)  # a refused bundle leaves the previous version deployed
     deployment = Deployment(key=key, deployed_at=runtime().clock.now(), deployed_by=actor, comment=comment,
                             files=[DeploymentFile(name=n, content=c) for n, c in sorted(files.items())])
