@@ -1,11 +1,19 @@
 """Errors raised through the engine door. Callers never see SpiffWorkflow's exceptions."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 
 
 class EngineError(Exception):
     """Base class of everything the engine raises."""
+
+
+class Severity(StrEnum):
+    """An error refuses the model; a warning is shown and the model still deploys."""
+
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -14,6 +22,15 @@ class ModelProblem:
     element_id: str | None
     reason: str
     element_name: str | None = None
+    rule: str = "engine"  # stable code of the check (bpmn/README.md lists them)
+    severity: Severity = Severity.ERROR
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == Severity.ERROR
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "severity": str(self.severity), "text": str(self)}
 
     def __str__(self) -> str:
         where = self.file
@@ -30,6 +47,10 @@ class ModelInvalid(EngineError):
     def __init__(self, problems: list[ModelProblem]):
         self.problems = list(problems)
         super().__init__("; ".join(str(p) for p in self.problems))
+
+    @property
+    def errors(self) -> list[ModelProblem]:
+        return [p for p in self.problems if p.blocking]
 
 
 class ScriptNotAllowed(EngineError):

@@ -1,36 +1,71 @@
-"""Checks that go beyond what the engine needs to run: the words and names Vitrina relies on."""
+"""Validation of a bundle before deploy: the engine's own parse (XSD, what it needs to run,
+expressions against the sandbox) together with the model rules of ``app.modelcheck``.
+
+One function for ``vitrina check``, ``vitrina deploy`` and the modeller: errors refuse the
+model, warnings are returned with it. Every finding carries a rule code (bpmn/README.md).
+"""
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
-from ..engine import STATUS_LINES, ModelProblem, ParsedModel
-from ..roles import role_of_lane
-from ..statuses import vocabulary
+from ..engine import ModelInvalid, ModelProblem, ParsedModel, bundle_hash
+from ..modelcheck import check_files
+
+_FINDINGS: dict[tuple, list[ModelProblem]] = {}  # a deploy per test would redo identical work
+
+
+def validate_bundle(files: dict[str, bytes], load, forms_dir: Path | None,
+                    client_waits: dict | None = None) -> ParsedModel:
+    """Parse with ``load`` and check; raise ModelInvalid (engine problems first, then the rules'
+    errors, then warnings) or return the model with its warnings in ``model.warnings``."""
+    findings = check_model_files(files, forms_dir, client_waits)
+    try:
+        model = load(files)
+    except ModelInvalid as exc:
+        raise ModelInvalid(_ordered([_coded(p) for p in exc.problems] + findings)) from None
+    if any(f.blocking for f in findings):
+        raise ModelInvalid(_ordered(findings))
+    model.warnings = findings
+    return model
+
+
+def check_model_files(files, forms_dir, client_waits=None) -> list[ModelProblem]:
+    key = (bundle_hash(files), str(forms_dir), _fingerprint(forms_dir), json.dumps(client_waits, sort_keys=True))
+    if key not in _FINDINGS:
+        if len(_FINDINGS) > 64:
+            _FINDINGS.clear()
+        _FINDINGS[key] = check_files(files, forms_dir, client_waits)
+    return list(_FINDINGS[key])
 
 
 def check_model(model: ParsedModel, forms_dir: Path | None) -> list[ModelProblem]:
-    problems: list[ModelProblem] = []
-    for process_id, catalog in model.catalogs.items():
-        for element in catalog.elements.values():
-            def problem(reason):
-                problems.append(ModelProblem(catalog.file, element.id, reason, element.name))
+    """The rules' errors for an already parsed model (warnings left out)."""
+    return [p for p in check_model_files(model.files, forms_dir) if p.blocking]
 
-            for line in STATUS_LINES:
-                value = element.properties.get(line)
-                if value is None:
-                    continue
-                words = vocabulary(process_id, line)
-                if value not in {w.value for w in words}:
-                    problem(f"{line} «{value}» is not in the status vocabulary "
-                            f"({', '.join(w.value for w in words)}); fix the spelling or add it to app/statuses.py")
-            if element.is_human:
-                if role_of_lane(element.lane) is None:
-                    problem(f"user task lies in lane «{element.lane}», which is not a role; "
-                            "move it to a lane named Клиент, ЦПЭ, МО РЭЦ, ОПС РЭЦ, КБ РЭЦ or Оператор")
-                form = element.properties.get("form")
-                if form and forms_dir is not None and not (forms_dir / f"{form}.json").is_file():
-                    problem(f"form «{form}» does not exist: add forms/{form}.json or fix the form property")
-            kind = element.properties.get("deadline_kind")
-            if element.timer and kind not in (None, "normative", "indicative", "client_wait", "report_period"):
-                problem(f"deadline_kind «{kind}» is unknown; use normative, indicative, client_wait or report_period")
-    return problems
+
+def _fingerprint(forms_dir) -> tuple:
+    if forms_dir is None or not Path(forms_dir).is_dir():
+        return ()
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(Path(forms_dir).iterdir()))
+
+
+def _coded(problem: ModelProblem) -> ModelProblem:
+    """The engine's problems get a rule code by their kind."""
+    if problem.rule != "engine":
+        return problem
+    reason = problem.reason
+    if "not well-formed" in reason:
+        rule = "xml"
+    elif reason.startswith("Element '"):  # lxml's schema messages
+        rule = "xsd"
+    elif "in model scripts" in reason or "SyntaxError" in reason or "invalid syntax" in reason:
+        rule = "script-sandbox"
+    else:
+        rule = "engine"
+    return replace(problem, rule=rule)
+
+
+def _ordered(problems: list[ModelProblem]) -> list[ModelProblem]:
+    return [p for p in problems if p.blocking] + [p for p in problems if not p.blocking]
