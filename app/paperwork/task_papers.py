@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..forms import FieldError, validate
 from ..models import SalesReport
-from ..extensions import db
-from sqlalchemy import select
 from . import act, layout, sales_report
 from .submissions import latest_of
 
