@@ -27,6 +27,13 @@ class NotAllowed(WorkflowError):
     http_status = 403
 
 
+class NotAnAssignee(NotAllowed):
+    """The person named may not take this task: the caller's input is wrong, not their rights."""
+
+    http_status = 422
+    field = "assignee"
+
+
 def load_task(task_id: str, user) -> tuple[OpenTask, ProcessInstance]:
     """The open task and its instance; NotFound when the user may not see the application,
     TaskAlreadyDone when the task is no longer open."""
@@ -90,7 +97,8 @@ def assign(task_id: str, user, assignee_email: str) -> User:
         raise NotAllowed("Назначать эту задачу может руководитель её роли и региона")
     target = next((u for u in assignees_for(task, instance) if u.email == assignee_email), None)
     if target is None:
-        raise NotAllowed("Этому пользователю нельзя назначить задачу: нет нужной роли или региона")
+        raise NotAnAssignee(f"Пользователю {assignee_email} нельзя назначить задачу: "
+                            "нет такого сотрудника с ролью и регионом задачи")
     now = runtime().clock.now()
     # Conditional on the holder read above: a claim made meanwhile is not silently overridden.
     moved = db.session.execute(update(OpenTask).where(

@@ -72,6 +72,12 @@ POST /api/v1/tasks/{task}/complete         403/404  403/404  200/404 200/404 200
 # The task is held by its region's ЦПЭ user: only they release it; the manager, of the role, is told
 # someone else holds it (409).
 POST /api/v1/tasks/{task}/unclaim          403/404  403/404  200/404 200/404 409/404 403/403 403/403 403/403 403/403  403/403 403/403 403/403
+# Assigning is for the manager of the task's role and region (and the admin); who sees the
+# application without that right gets 403, who does not see it 404.
+POST /api/v1/tasks/{task}/assign           403/404  403/404  403/404 403/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 200/200
+# A draft is kept by whoever may act on the task, as the task rows above.
+PUT  /api/v1/tasks/{task}/draft            403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
+GET  /api/v1/tasks/{task}/draft            403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
 # Upload for the questionnaire (the client's task, it has file fields): the company's clients only.
 POST /api/v1/tasks/{client_task}/documents 201/404  201/404  403/404 403/404 403/404 403/403 403/403 403/403 403/403  403/403 403/403 403/403
 # The API's description is public.
@@ -251,6 +257,17 @@ def answer(world: World, role: str, endpoint: str, region: str) -> str:
         task = task_named(new_application(region), "Подача Заявки").task_id
         return str(world.api(role, method, path.format(client_task=task), content_type="multipart/form-data",
                              data={"field": "promo_materials", "file": (io.BytesIO(PDF), "scan.pdf")}).status_code)
+    if endpoint.endswith(("/assign", "/draft")):
+        task = check_task_of(at_check(region))  # these change the task: a fresh one each time
+        url = path.format(task=task)
+        if endpoint.endswith("/assign"):
+            status = world.api(role, method, url, json={"assignee": world.users[f"cpe{region}"].email}).status_code
+        else:
+            saved = world.api(role, "PUT", url, json={"data": {"decision": "approve"}}).status_code
+            status = saved if method == "PUT" else world.api(role, method, url).status_code
+        db.session.execute(update(OpenTask).where(OpenTask.task_id == task).values(assignee=None, claimed_at=None))
+        db.session.commit()
+        return str(status)
     if endpoint.endswith(("/claim", "/complete", "/unclaim")):
         task = check_task_of(at_check(region))  # these change the task: a fresh one each time
         if endpoint.endswith("/unclaim"):

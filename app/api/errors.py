@@ -65,6 +65,10 @@ class Invalid(ApiError):
     status, code = 422, "invalid"
 
 
+class NotFound(ApiError):
+    status, code = 404, "not_found"
+
+
 def error_response(status: int, code: str, message: str, field: str | None = None, errors=None):
     # Whatever the failed request left in the session goes: in tests (and a reused app context)
     # the next request would otherwise inherit it.

@@ -128,6 +128,12 @@ SCHEMAS = {
     },
     "Completion": {"type": "object", "required": ["data"],
                    "properties": {"data": {"type": "object", "description": "Ответы по форме задачи (form_schema)"}}},
+    "Draft": {"type": "object", "required": ["data"],
+              "properties": {"data": {"type": "object", "description": "Ответы как введены, без проверки"},
+                             "saved_at": DATETIME}},
+    "Assignment": {"type": "object", "required": ["assignee"],
+                   "properties": {"assignee": {"type": "string", "format": "email",
+                                               "description": "E-mail сотрудника роли и региона задачи"}}},
     "Upload": {"type": "object", "required": ["field", "file"],
                "properties": {"field": {"type": "string", "description": "Поле файла в форме задачи"},
                               "file": {"type": "string", "contentMediaType": "application/octet-stream"}}},
@@ -206,6 +212,18 @@ PATHS = {
     "/api/v1/tasks/{task_id}/unclaim": {
         "post": _operation("unclaimTask", "Вернуть задачу в доступные",
                            {"200": _json(_ref("Task"), "Задача возвращена")}, 403, 404, 409, params=TASK_ID),
+    },
+    "/api/v1/tasks/{task_id}/assign": {
+        "post": _operation("assignTask", "Назначить задачу сотруднику (руководитель роли и региона)",
+                           {"200": _json(_ref("Task"), "Задача назначена")}, 400, 403, 404, 409, params=TASK_ID,
+                           body=_body("Assignment")),
+    },
+    "/api/v1/tasks/{task_id}/draft": {
+        "get": _operation("getDraft", "Мой черновик формы задачи", {"200": _json(_ref("Draft"), "Черновик")},
+                          403, 404, params=TASK_ID),
+        "put": _operation("saveDraft", "Сохранить черновик формы (без проверки, один на пользователя и задачу)",
+                          {"200": _json(_ref("Draft"), "Черновик сохранён")}, 400, 403, 404, 409, params=TASK_ID,
+                          body=_body("Draft")),
     },
     "/api/v1/tasks/{task_id}/documents": {
         "post": _operation("uploadDocument", "Загрузить файл для поля файла формы",

@@ -11,7 +11,9 @@ from flask import Blueprint, request
 
 from .. import applications, claims
 from ..documents import UploadRejected, documents_of, file_fields, store_upload
-from ..drafts import drop_drafts
+from ..drafts import drop_drafts, load_draft, save_draft
+from ..form_input import check_options
+from ..form_render import with_options
 from ..forms import FieldError, load_form, validate
 from ..task_rights import may_take, on_behalf_of
 from ..workflow.deployments import forms_dir
@@ -21,7 +23,7 @@ from ..workflow.runtime import runtime
 from ..worklist import OPEN, SECTIONS, Filters, sections_for, task_page
 from .auth import caller, require_token
 from .body import json_object, object_field, paging
-from .errors import ApiError, Forbidden, Invalid, install
+from .errors import ApiError, Forbidden, Invalid, NotFound, install
 from .resources import application_resource, task_resource
 
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks")
@@ -51,7 +53,7 @@ def show(task_id: str):
     """The task, with its form (JSON Schema with layout hints) for a client system to render."""
     user = caller()
     task, instance = _actionable(task_id, user)
-    return {**task_resource(task, runtime().clock.now(), instance), "form_schema": _schema(task),
+    return {**task_resource(task, runtime().clock.now(), instance), "form_schema": with_options(_schema(task)),
             "on_behalf_of": on_behalf_of(user, task)}
 
 
@@ -65,6 +67,42 @@ def claim(task_id: str):
 def unclaim(task_id: str):
     claims.unclaim(task_id, caller())
     return _current(task_id)
+
+
+@bp.post("/<task_id>/assign")
+def assign(task_id: str):
+    """A manager hands the task to ``{"assignee": email}`` of the task's role and region."""
+    body = json_object()
+    assignee = body.get("assignee")
+    if not isinstance(assignee, str) or not assignee.strip():
+        raise Invalid("Укажите e-mail сотрудника, которому назначить задачу", field="assignee")
+    try:
+        claims.assign(task_id, caller(), assignee.strip())
+    except claims.NotAnAssignee as exc:
+        raise Invalid(str(exc), field="assignee") from None
+    return _current(task_id)
+
+
+@bp.get("/<task_id>/draft")
+def draft(task_id: str):
+    user = caller()
+    task, _ = _actionable(task_id, user)
+    saved = load_draft(task.task_id, user.id)
+    if saved is None:
+        raise NotFound("Черновика этой задачи у вас нет")
+    return _draft_resource(saved)
+
+
+@bp.put("/<task_id>/draft")
+def keep_draft(task_id: str):
+    """Kept as sent, without validation (like the page's «Сохранить черновик»); validated on completion."""
+    user = caller()
+    task, _ = _actionable(task_id, user)
+    return _draft_resource(save_draft(task.task_id, user.id, object_field(json_object(), "data")))
+
+
+def _draft_resource(saved) -> dict:
+    return {"data": saved.data, "saved_at": saved.saved_at.isoformat()}
 
 
 @bp.post("/<task_id>/documents")
@@ -99,6 +137,8 @@ def complete(task_id: str):
     schema = _schema(task)
     foreign = [FieldError(key, "Файл не найден: загрузите его через POST /api/v1/tasks/<id>/documents")
                for key in file_fields(schema) if key in data and not documents_of(instance.id, [data[key]])]
+    # A value from a list kept in the database (the accredited operators) is checked against it now.
+    foreign += check_options(schema, data)
     if foreign:
         # Reported with the form's own findings, so one answer names every field to fix.
         raise InvalidTaskData(foreign + [e for e in validate(schema, data) if e.field not in
