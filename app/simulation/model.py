@@ -53,6 +53,7 @@ class Node:
     lane: str | None = None
     role: str | None = None
     step: str | None = None
+    form: str | None = None
     next: list[str] = field(default_factory=list)  # target node ids
     # tasks
     normative: int | str | None = None  # working days, or a variable the parameters must give
@@ -115,6 +116,7 @@ def compile_catalog(catalog: ProcessCatalog) -> SimModel:
             if role is None:
                 raise ModelNotSimulable(f"задача {e.id} «{e.name}»: дорожка «{e.lane}» не является ролью")
             node.role = role.value
+            node.form = e.properties.get("form")
         elif e.type == "exclusiveGateway":
             node.kind = "xor"
             node.default = e.default_flow
@@ -173,8 +175,10 @@ def compile_files(files: dict[str, bytes], process_id: str) -> SimModel:
 
 
 def read_folder(folder: str | Path) -> dict[str, bytes]:
+    """The model files of a folder, as a deployment reads them (BPMN and their DMN tables)."""
+    from ..workflow.deployments import MODEL_SUFFIXES
     folder = Path(folder)
-    files = {p.name: p.read_bytes() for p in sorted(folder.glob("*.bpmn"))}
-    if not files:
+    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.suffix in MODEL_SUFFIXES}
+    if not any(name.endswith(".bpmn") for name in files):
         raise ModelNotSimulable(f"в папке {folder} нет файлов .bpmn")
     return files
