@@ -60,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import intake
     app.register_blueprint(intake.bp)
     app.register_blueprint(intake.client_bp)
+    from .views import complaints as complaint_views
+    app.register_blueprint(complaint_views.bp)
     from . import api
     for bp in api.BLUEPRINTS:
         app.register_blueprint(bp)

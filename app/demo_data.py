@@ -82,6 +82,10 @@ _SAMPLES = {
     },
     "consultation_request": {"decision": "approve", "questions": "Какие площадки подходят для мёда в Китае?"},
     "consultation": {"held_on": "2025-12-10", "format": "online", "summary": "Рекомендованы Tmall Global и JD.com"},
+    "complaint_submission": {"measure": "marketplace_support", "application_number": 1, "subject": "Нарушен срок",
+                             "description": "Заявку не рассмотрели в срок"},
+    "complaint_registration": {"registration_number": "Ж-77/2025-001", "registered_on": "2025-10-31"},
+    "complaint_answer": {"outcome": "upheld", "answer": "Заявка рассмотрена, сотруднику указано на нарушение срока"},
 }
 
 

@@ -37,6 +37,15 @@ class ConsultationStatus(StrEnum):
     REFUSED_CLIENT = "Отказ Клиента"
 
 
+class ComplaintStatus(StrEnum):
+    """A client's complaint about a support measure, handled by the ЦПЭ (3.8(14))."""
+
+    DRAFT = "Черновик"
+    FILED = "Подана в ЦПЭ"
+    IN_REVIEW = "На рассмотрении ЦПЭ"
+    ANSWERED = "Ответ направлен"
+
+
 class InstanceState(StrEnum):
     """Lifecycle of a process instance as stored (not a regulation status)."""
 
@@ -76,6 +85,7 @@ VOCABULARY: dict[tuple[str, str], type[StrEnum]] = {
     ("marketplace_support", "application_status"): ApplicationStatus,
     ("marketplace_support", "service_status"): ServiceStatus,
     ("consultation", "application_status"): ConsultationStatus,
+    ("complaint", "application_status"): ComplaintStatus,
 }
 DEFAULT_VOCABULARY = {"application_status": ApplicationStatus, "service_status": ServiceStatus}
 

@@ -22,6 +22,7 @@ EXPECTED_FORMS = {
     "service_approval", "service_remarks", "roadmap", "roadmap_approval", "roadmap_correction",
     "roadmap_execution", "act_upload", "service_confirmation", "crm_record", "sales_report",
     "consultation_request", "consultation", "scoring",
+    "complaint_submission", "complaint_registration", "complaint_answer",
 }
 
 # Real registrations: Sberbank (ИНН, ОГРН) and a published ИП record.
