@@ -46,15 +46,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(client.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(admin_users.bp)
+    from .views import admin_tokens
+    app.register_blueprint(admin_tokens.bp)
+    admin_tokens.register(app)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sla.bp)
     app.register_blueprint(vendor.bp)
-    from .views import modeller
-    app.register_blueprint(modeller.bp)
     from .views import accounting as accounting_views, paperwork, sales as sales_views
     app.register_blueprint(paperwork.bp)
     app.register_blueprint(sales_views.bp)
     app.register_blueprint(accounting_views.bp)
+    from .views import operators
+    app.register_blueprint(operators.bp)
+    from .views import modeller
+    app.register_blueprint(modeller.bp)
     from .views import versions as versions_views
     app.register_blueprint(versions_views.bp)
     from .views import intake
@@ -62,6 +67,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(intake.client_bp)
     from .views import complaints as complaint_views
     app.register_blueprint(complaint_views.bp)
+    from .views import roadmap
+    app.register_blueprint(roadmap.bp)
     from . import api
     for bp in api.BLUEPRINTS:
         app.register_blueprint(bp)
