@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from .cli_users import users_group
+from .scenarios.cli import test_model_command
 from .cli_versions import migrate_command, versions_group
 from .dates import fmt_datetime
 from .engine import ModelInvalid
@@ -23,9 +24,18 @@ def _fail(message: str) -> None:
 
 
 def _print_problems(exc: ModelInvalid) -> None:
-    click.secho(f"Модель не принята: {len(exc.problems)} замечаний", fg="red", err=True)
+    click.secho(f"Модель не принята: ошибок {len(exc.errors)}, предупреждений "
+                f"{len(exc.problems) - len(exc.errors)}", fg="red", err=True)
     for problem in exc.problems:
-        click.echo(f"  {problem}", err=True)
+        click.echo(f"  [{_SEVERITY[problem.severity]} {problem.rule}] {problem}", err=True)
+
+
+_SEVERITY = {"error": "ошибка", "warning": "предупреждение"}
+
+
+def _print_warnings(model) -> None:
+    for problem in getattr(model, "warnings", []):
+        click.echo(f"  [{_SEVERITY[problem.severity]} {problem.rule}] {problem}")
 
 
 @click.command("check")
@@ -40,6 +50,7 @@ def check_command(folder):
     except ModelInvalid as exc:
         _print_problems(exc)
         sys.exit(1)
+    _print_warnings(model)
     click.echo(f"Модель в порядке: процессы {', '.join(sorted(model.specs))}; версия {model.key[:12]}")
 
 
@@ -50,10 +61,12 @@ def check_command(folder):
 @with_appcontext
 def deploy_command(folder, comment, actor):
     """Развернуть модель из папки (по умолчанию bpmn/) как новую версию."""
+    from .scenarios import read_scenarios
     from .workflow.deployments import deploy_bundle, read_bundle
     folder = folder or current_app.config["VITRINA_BPMN_DIR"]
     try:
-        deployment, created = deploy_bundle(read_bundle(folder), actor=actor, comment=comment)
+        deployment, created = deploy_bundle(read_bundle(folder), actor=actor, comment=comment,
+                                            scenarios=read_scenarios(folder))
     except ModelInvalid as exc:
         _print_problems(exc)
         click.echo("Действующая версия не изменилась.", err=True)
@@ -219,12 +232,14 @@ def serve_command(host, port, threads):
 
 COMMANDS = [serve_command, check_command, deploy_command, versions_group, start_command, instances_command,
             migrate_command, tasks_command, complete_command, timers_command, fire_timers_command, calendar_group,
-            setup_command, users_group]
+            setup_command, users_group, test_model_command]
 
 
 def register_commands(app) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
+    from .simulation.cli import simulate_command
+    app.cli.add_command(simulate_command)
 
 
 def _create_app():

@@ -106,8 +106,9 @@ def _calendar(time: SimulatedTime, spec: dict) -> WorkingHours:
     return time.hours(_hours(spec["opens"]), _hours(spec["closes"]), spec.get("days", "production"))
 
 
-def build(params: dict, files: dict[str, bytes] | None = None) -> Scenario:
-    """Compile the model (files given, else the folder in ``model``) and join the parameters."""
+def build(params: dict, files: dict[str, bytes] | None = None, calendar=None) -> Scenario:
+    """Compile the model (files given, else the folder in ``model``) and join the parameters;
+    ``calendar`` is the production calendar (with the app's overrides), by default the plain one."""
     if files is None:
         if not params.get("model"):
             raise ParamsInvalid([("model", "не указана папка модели")])
@@ -122,7 +123,7 @@ def build(params: dict, files: dict[str, bytes] | None = None) -> Scenario:
     check_against(params, model)
     start = date.fromisoformat(str(params["start"]))
     horizon = params["horizon_days"] * DAY
-    time = SimulatedTime(start, int(params["horizon_days"]) + DRAIN_DAYS)
+    time = SimulatedTime(start, int(params["horizon_days"]) + DRAIN_DAYS, calendar)
     calendars = {name: _calendar(time, spec) for name, spec in params["calendars"].items()}
     staff = params["staff"]
     plans = {}
