@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Deployment, DeploymentFile
 from .errors import NotFound, NothingDeployed
 from .runtime import runtime
-from .validation import check_model
+from .validation import validate_bundle
 
 MODEL_SUFFIXES = (".bpmn", ".dmn")
 
@@ -30,28 +30,32 @@ def forms_dir() -> Path:
 
 
 def check_bundle(files: dict[str, bytes]) -> ParsedModel:
-    """Parse and check a bundle; raise ModelInvalid naming every problem."""
-    model = runtime().engine.load(files)
-    problems = check_model(model, forms_dir())
-    if problems:
-        raise ModelInvalid(problems)
-    return model
+    """Parse and check a bundle; raise ModelInvalid naming every problem (``.problems``: errors,
+    then warnings). A model without errors is returned with its warnings in ``model.warnings``."""
+    return validate_bundle(files, runtime().engine.load, forms_dir(), current_app.config["VITRINA_CLIENT_WAITS"])
 
 
 def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = None, *,
-                  once: bool = False) -> tuple[Deployment, bool]:
+                  once: bool = False, scenarios: dict[str, bytes] | None = None) -> tuple[Deployment, bool]:
     """Deploy unless the latest version is this very bundle; returns (deployment, created).
 
     A bundle equal to an older version is deployed again as a new version: that is going back.
     ``once``: a bundle deployed at any time is not deployed again (the set-up on every start
     must not undo a newer version a process owner deployed since).
+    ``scenarios`` (or ``scenarios/*.yaml`` entries of ``files``) are run on the bundle first, and
+    a version that breaks one is refused (app/scenarios).
     """
+    scenarios = {**(scenarios or {}), **{n: c for n, c in files.items() if n.endswith((".yaml", ".yml"))}}
+    files = {n: c for n, c in files.items() if n not in scenarios}
     key = bundle_hash(files)
     query = select(Deployment).order_by(Deployment.id.desc()).limit(1)
     latest = db.session.scalar(query.where(Deployment.key == key) if once else query)
     if latest is not None and latest.key == key:
         return latest, False
     check_bundle(files)  # a refused bundle leaves the previous version deployed
+    if scenarios:
+        from ..scenarios.gate import refuse_broken_scenarios
+        refuse_broken_scenarios(files, scenarios)
     deployment = Deployment(key=key, deployed_at=runtime().clock.now(), deployed_by=actor, comment=comment,
                             files=[DeploymentFile(name=n, content=c) for n, c in sorted(files.items())])
     db.session.add(deployment)
