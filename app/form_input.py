@@ -55,8 +55,10 @@ def _read(name: str, schema: dict, form: MultiDict) -> Any:
 def _read_table(name: str, schema: dict, form: MultiDict) -> list | None:
     items = schema.get("items", {})
     prefix = name + "."
-    indices = sorted({int(key[len(prefix):].split(".", 1)[0]) for key in form
-                      if key.startswith(prefix) and key[len(prefix):].split(".", 1)[0].isdigit()})
+    # In the order the rows were posted (the page's order, which its script may change), not by
+    # their numbers: a moved row keeps its number, and gaps are left by removed ones.
+    indices = list(dict.fromkeys(int(key[len(prefix):].split(".", 1)[0]) for key in form
+                                 if key.startswith(prefix) and key[len(prefix):].split(".", 1)[0].isdigit()))
     if not indices and not any(key.startswith(prefix) for key in form):
         return None  # the table was not on the page at all
     rows = []

@@ -46,6 +46,15 @@ class ComplaintStatus(StrEnum):
     ANSWERED = "Ответ направлен"
 
 
+class RoadmapState(StrEnum):
+    """The detailed roadmap of an application (steps 8–10), read from its completed tasks."""
+
+    APPROVAL = "На согласовании МО РЭЦ"
+    RETURNED = "Возвращена ЦПЭ с замечаниями"
+    EXECUTION = "Согласована МО РЭЦ, исполняется"
+    EXECUTED = "Исполнена: товары размещены"
+
+
 class InstanceState(StrEnum):
     """Lifecycle of a process instance as stored (not a regulation status)."""
 

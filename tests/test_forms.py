@@ -357,12 +357,14 @@ def test_roadmap_correction_edits_the_same_table_as_roadmap():
 
 
 def test_roadmap_starts_from_the_base_roadmap_of_appendix_4():
+    from app.roadmap import load_base_roadmap  # the base is data (forms/base_roadmap.yaml), not a default
     steps = load_form("roadmap")["properties"]["roadmap_steps"]
     stages = steps["items"]["properties"]["stage"]["enum"]
     assert stages == ["0", "1", "2", "2.1", "3", "4"]
-    assert {row["stage"] for row in steps["default"]} == set(stages)
+    base_rows = load_base_roadmap().rows()
+    assert {row["stage"] for row in base_rows} == set(stages)
     # the base rows have no dates yet: the ЦПЭ must set them before sending
-    assert fields(validate("roadmap", {"roadmap_steps": steps["default"]}))[0] == "roadmap_steps.0.due"
+    assert fields(validate("roadmap", {"roadmap_steps": base_rows}))[0] == "roadmap_steps.0.due"
 
 
 # --- check_schema ----------------------------------------------------------------------

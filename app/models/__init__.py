@@ -10,10 +10,11 @@ from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
 from .notification import Notification
+from .roadmap import RoadmapMark
 from .sales import SalesLine, SalesReport
 from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "IntakeWindow",
-           "Notification", "OpenTask", "ProcessInstance", "SalesLine", "SalesReport", "TaskDraft", "Timer", "User", "UserRole"]
+           "Notification", "OpenTask", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "TaskDraft", "Timer", "User", "UserRole"]

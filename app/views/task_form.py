@@ -21,6 +21,7 @@ from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..paperwork import task_papers
 from ..questionnaire import submitted_questionnaire
 from ..remarks import remarks_history
+from ..roadmap import check_roadmap, prefill as roadmap_prefill
 from ..roles import Role
 from ..task_rights import may_take, on_behalf_of
 from ..workflow.deployments import forms_dir
@@ -29,6 +30,7 @@ from ..workflow.instances import complete_task
 from ..worklist import deadline_state
 from ..workflow.runtime import runtime
 from .paperwork import task_download
+from .roadmap import task_page_extras
 
 bp = Blueprint("task_form", __name__)
 
@@ -44,7 +46,7 @@ def show(task_id: str):
     draft = load_draft(task.task_id, current_user.id)
     values = draft.data if draft else initial_values(
         schema, {"company_name": instance.company_name, "company_inn": instance.company_inn,
-                 **task_papers.prefill(task.form, instance)})
+                 **task_papers.prefill(task.form, instance), **roadmap_prefill(task.form, instance)})
     return _page(task, instance, schema, values, {}, draft=draft)
 
 
@@ -68,7 +70,7 @@ def submit(task_id: str):
         if not errors:
             return task_download(task.form, instance, data, request.form["_action"])
         return _page(task, instance, schema, data, errors, status=422)
-    for problem in validate(schema, data):
+    for problem in validate(schema, data) + check_roadmap(task.form, data):
         errors.setdefault(problem.field, problem.message)
     if not errors:
         # Read before the commit expires them: afterwards each would be loaded again.
@@ -145,8 +147,9 @@ def _page(task, instance, schema, values, errors, *, draft=None, status=200):
     file_ids = [values.get(k) for k, p in schema.get("properties", {}).items()
                 if widget_of(p) == "file" and values.get(k)]
     summary = [(path, error_label(path, schema), message) for path, message in errors.items()]
+    template, extras = task_page_extras(task, instance)
     return render_template(
-        "tasks/task.html", task=task, instance=instance, schema=schema, errors=errors, summary=summary,
+        template, **extras, task=task, instance=instance, schema=schema, errors=errors, summary=summary,
         sections=sections(schema, values, errors, documents_of(instance.id, file_ids)), draft=draft,
         remarks=remarks_history(instance.id, current_user), questionnaire=_questionnaire(task, instance),
         now=runtime().clock.now(),

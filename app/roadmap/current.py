@@ -1,0 +1,150 @@
+"""An application's detailed roadmap as it stands: its latest version, its state, its done marks.
+
+The roadmap is what the ЦПЭ sent with step 8 or 9.1; МО РЭЦ's decision (9) and the end of step
+10 follow in the audit trail, which keeps the data of every completion. Reading the trail in
+order gives the version, whether it is on approval, returned (with the remarks) or approved, and
+when it was carried out. Which task is which is told by the task's form in the application's own
+model version, as ``app.questionnaire`` does, so a renamed element changes nothing here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ..calendar import MOSCOW
+from ..extensions import db
+from ..models import AuditEvent, ProcessInstance, RoadmapMark
+from ..statuses import RoadmapState
+from ..workflow.deployments import model_of_id
+from .base import BaseRoadmap, load_base_roadmap
+
+BUILD_FORMS = ("roadmap", "roadmap_correction")  # steps 8 and 9.1: a new version
+APPROVAL_FORM = "roadmap_approval"  # step 9
+EXECUTION_FORM = "roadmap_execution"  # step 10
+ROADMAP_FORMS = (*BUILD_FORMS, APPROVAL_FORM, EXECUTION_FORM)
+
+
+@dataclass
+class RoadmapStep:
+    position: int
+    stage: str
+    stage_label: str
+    step: str
+    responsible: str
+    start: date | None
+    due: date | None
+    done_on: date | None = None
+    marked_by: str | None = None
+    overdue: bool = False
+
+
+@dataclass
+class Roadmap:
+    version: int  # the audit event that carried it
+    state: RoadmapState
+    steps: list[RoadmapStep]
+    sent_at: datetime
+    sent_by: str
+    changes: str | None = None  # the ЦПЭ's answer to remarks (9.1)
+    remarks: str | None = None  # МО РЭЦ's remarks of the latest return
+    remarks_at: datetime | None = None
+    remarks_by: str | None = None
+    rows: list[dict] = field(default_factory=list)  # the steps as the form holds them
+
+    @property
+    def executing(self) -> bool:
+        return self.state == RoadmapState.EXECUTION
+
+    @property
+    def overdue(self) -> list[RoadmapStep]:
+        return [s for s in self.steps if s.overdue]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.steps if s.done_on)
+
+
+def roadmap_forms_of(instance: ProcessInstance) -> dict[str, str]:
+    """Element id -> form, for the roadmap tasks of the instance's model version."""
+    catalog = model_of_id(instance.deployment_id).catalogs.get(instance.process_id)
+    if catalog is None:
+        return {}
+    return {e.id: e.properties["form"] for e in catalog.elements.values()
+            if e.properties.get("form") in ROADMAP_FORMS}
+
+
+def roadmap_of(instance: ProcessInstance, today: date | None = None,
+               base: BaseRoadmap | None = None) -> Roadmap | None:
+    """The latest roadmap of ``instance`` with its marks; overdue steps flagged against ``today``
+    (while it is carried out). None before the ЦПЭ has sent one."""
+    forms = roadmap_forms_of(instance)
+    if not forms:
+        return None
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.instance_id == instance.id, AuditEvent.action == "completed",
+        AuditEvent.element_id.in_(list(forms))).order_by(AuditEvent.id)).all()
+    roadmap = None
+    for event in events:
+        data = (event.details or {}).get("data") or {}
+        form = forms[event.element_id]
+        if form in BUILD_FORMS and isinstance(data.get("roadmap_steps"), list):
+            previous = roadmap
+            roadmap = Roadmap(version=event.id, state=RoadmapState.APPROVAL, steps=[], sent_at=event.at,
+                              sent_by=event.actor, changes=data.get("changes"), rows=data["roadmap_steps"])
+            if previous is not None:  # keep the remarks this version answers
+                roadmap.remarks, roadmap.remarks_at, roadmap.remarks_by = (
+                    previous.remarks, previous.remarks_at, previous.remarks_by)
+        elif roadmap is None:
+            continue
+        elif form == APPROVAL_FORM:
+            approved = data.get("decision") == "approve"
+            roadmap.state = RoadmapState.EXECUTION if approved else RoadmapState.RETURNED
+            if not approved:
+                roadmap.remarks, roadmap.remarks_at, roadmap.remarks_by = data.get("comment"), event.at, event.actor
+        elif form == EXECUTION_FORM:
+            roadmap.state = RoadmapState.EXECUTED
+    if roadmap is None:
+        return None
+    roadmap.steps = _steps(roadmap.rows, base or load_base_roadmap())
+    _apply_marks(instance.id, roadmap)
+    if roadmap.executing and today is not None:
+        for step in roadmap.steps:
+            step.overdue = step.done_on is None and step.due is not None and step.due < today
+    return roadmap
+
+
+def today_in_moscow(now: datetime) -> date:
+    return now.astimezone(MOSCOW).date()
+
+
+def _steps(rows: list, base: BaseRoadmap) -> list[RoadmapStep]:
+    result = []
+    for position, row in enumerate(rows):
+        if not isinstance(row, dict):
+            continue
+        stage = base.stage(str(row.get("stage")))
+        result.append(RoadmapStep(
+            position=position, stage=str(row.get("stage") or ""),
+            stage_label=stage.label if stage else f"Этап {row.get('stage') or '—'}",
+            step=str(row.get("step") or ""), responsible=str(row.get("responsible") or ""),
+            start=_date(row.get("start")), due=_date(row.get("due"))))
+    return result
+
+
+def _apply_marks(instance_id: int, roadmap: Roadmap) -> None:
+    marks = db.session.scalars(select(RoadmapMark).where(RoadmapMark.instance_id == instance_id,
+                                                         RoadmapMark.version == roadmap.version)).all()
+    by_position = {m.position: m for m in marks}
+    for step in roadmap.steps:
+        mark = by_position.get(step.position)
+        if mark is not None:
+            step.done_on, step.marked_by = mark.done_on, mark.marked_by
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
