@@ -69,6 +69,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(complaint_views.bp)
     from .views import roadmap
     app.register_blueprint(roadmap.bp)
+    from .views import simulation as simulation_views
+    app.register_blueprint(simulation_views.bp)
     from . import api
     for bp in api.BLUEPRINTS:
         app.register_blueprint(bp)

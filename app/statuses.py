@@ -37,13 +37,14 @@ class ConsultationStatus(StrEnum):
     REFUSED_CLIENT = "Отказ Клиента"
 
 
-class ComplaintStatus(StrEnum):
-    """A client's complaint about a support measure, handled by the ЦПЭ (3.8(14))."""
+class OperatorStatus(StrEnum):
+    """Accreditation of an operator by МО РЭЦ (Appendix 3, 3.6(2))."""
 
-    DRAFT = "Черновик"
-    FILED = "Подана в ЦПЭ"
-    IN_REVIEW = "На рассмотрении ЦПЭ"
-    ANSWERED = "Ответ направлен"
+    APPLIED = "Заявка"
+    REVIEW = "На проверке"
+    ACCREDITED = "Аккредитован"
+    REFUSED = "Отказано"
+    SUSPENDED = "Аккредитация приостановлена"
 
 
 class RoadmapState(StrEnum):
@@ -53,6 +54,15 @@ class RoadmapState(StrEnum):
     RETURNED = "Возвращена ЦПЭ с замечаниями"
     EXECUTION = "Согласована МО РЭЦ, исполняется"
     EXECUTED = "Исполнена: товары размещены"
+
+
+class ComplaintStatus(StrEnum):
+    """A client's complaint about a support measure, handled by the ЦПЭ (3.8(14))."""
+
+    DRAFT = "Черновик"
+    FILED = "Подана в ЦПЭ"
+    IN_REVIEW = "На рассмотрении ЦПЭ"
+    ANSWERED = "Ответ направлен"
 
 
 class InstanceState(StrEnum):
@@ -87,6 +97,19 @@ class NotificationKind(StrEnum):
     DEADLINE_BREACHED = "deadline_breached"
     REFUSAL = "refusal"
     STATUS = "status"
+
+
+
+class SimulationState(StrEnum):
+    """Lifecycle of a simulation run started from the analysts' page."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"running": "Выполняется", "done": "Готово", "failed": "Ошибка"}[self.value]
 
 
 # Which words each status line of each process may use.

@@ -10,11 +10,15 @@ from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
 from .notification import Notification
+from .operator import (ApplicationOperator, Operator, OperatorEvent, OperatorEvidence, OperatorRequirement,
+                       OperatorUser)
 from .roadmap import RoadmapMark
 from .sales import SalesLine, SalesReport
+from .simulation import SimulationRun
 from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "IntakeWindow",
-           "Notification", "OpenTask", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "TaskDraft", "Timer", "User", "UserRole"]
+           "Notification", "OpenTask",
+           "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

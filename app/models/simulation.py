@@ -1,0 +1,29 @@
+"""Simulation runs started from the analysts' page, kept with their parameters and reports."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime
+
+
+class SimulationRun(db.Model):
+    __tablename__ = "simulation_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(20), index=True)  # SimulationState
+    params_text: Mapped[str] = mapped_column(Text)  # the YAML as the analyst gave it
+    compare_text: Mapped[str | None] = mapped_column(Text)
+    model_key: Mapped[str | None] = mapped_column(String(64))  # the deployed version simulated
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done: Mapped[int] = mapped_column(Integer, default=0)  # replications finished, for the progress bar
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    summary_json: Mapped[str | None] = mapped_column(Text)
+    report_html: Mapped[str | None] = mapped_column(Text)
