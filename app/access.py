@@ -6,21 +6,25 @@ or ``can_see_instance`` (one record), so the rule cannot drift between them:
 - a client sees only the applications of their company (by INN);
 - a ЦПЭ user (role cpe, also a ЦПЭ head holding cpe + manager) and a manager bound to a region
   see only the applications of that region;
-- central staff (МО/ОПС/КБ РЭЦ, operator, process owner, analyst, admin, a manager without a
-  region) see all. The operator sees all for now; the task list will narrow it to the
-  applications assigned to the operator.
+- an operator's user sees only the applications whose tripartite agreement names the operator
+  the account is linked to (``app.operators``); an account linked to none sees nothing;
+- central staff (МО/ОПС/КБ РЭЦ, process owner, analyst, admin, a manager without a region)
+  see all.
 - anyone else, and an account whose scope is incomplete (a client without INN, a ЦПЭ user
   without region), sees nothing: a missing value never widens access.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, false
+from sqlalchemy import Select, false, select
 
-from .models import ProcessInstance
+from .extensions import db
+from .models import ApplicationOperator, OperatorUser, ProcessInstance
 from .roles import Role
 
-CENTRAL_ROLES = frozenset({Role.MO_REC, Role.OPS_REC, Role.KB_REC, Role.OPERATOR, Role.MANAGER,
+CENTRAL_ROLES = frozenset({Role.MO_REC, Role.OPS_REC, Role.KB_REC, Role.MANAGER,
                            Role.PROCESS_OWNER, Role.ANALYST, Role.ADMIN})
+# Not a column: the bound of an operator's user, the user's id, matched through the agreements.
+OPERATOR_USER = "operator_user"
 
 NOTHING = None  # the scope of a user who may see no application
 
@@ -35,6 +39,8 @@ def scope(user) -> dict[str, str] | None:
         bounds["company_inn"] = user.company_inn
     if Role.CPE in roles or (Role.MANAGER in roles and user.region):
         bounds["region"] = user.region
+    if Role.OPERATOR in roles:
+        bounds[OPERATOR_USER] = user.id
     if bounds:
         # The narrowest role wins even when a central one is held as well.
         return NOTHING if None in bounds.values() else bounds
@@ -47,7 +53,10 @@ def visible_instances(query: Select, user) -> Select:
     if bounds is NOTHING:
         return query.where(false())
     for column, value in bounds.items():
-        query = query.where(getattr(ProcessInstance, column) == value)
+        if column == OPERATOR_USER:
+            query = query.where(ProcessInstance.id.in_(_named_by_operator_of(value)))
+        else:
+            query = query.where(getattr(ProcessInstance, column) == value)
     return query
 
 
@@ -55,4 +64,18 @@ def can_see_instance(user, instance: ProcessInstance | None) -> bool:
     bounds = scope(user)
     if instance is None or bounds is NOTHING:
         return False
-    return all(getattr(instance, column) == value for column, value in bounds.items())
+    for column, value in bounds.items():
+        if column == OPERATOR_USER:
+            if instance.id is None or db.session.scalar(
+                    _named_by_operator_of(value).where(ApplicationOperator.instance_id == instance.id)) is None:
+                return False
+        elif getattr(instance, column) != value:
+            return False
+    return True
+
+
+def _named_by_operator_of(user_id: int) -> Select:
+    """Ids of the applications whose agreement names the operator ``user_id`` acts for."""
+    return (select(ApplicationOperator.instance_id)
+            .join(OperatorUser, OperatorUser.operator_id == ApplicationOperator.operator_id)
+            .where(OperatorUser.user_id == user_id))

@@ -24,10 +24,47 @@ HAPPY_PATH = ["step_1_submit", "step_2_check", "step_3_approval", "step_4_origin
               "step_5_selection", "step_6_agreement", "step_7_approval"]
 
 
+# (name, INN, ОГРН, marketplaces, countries, accredited): the first is the demo operator's company
+# and the party to the demo agreements; the last is still being checked by МО РЭЦ.
+DEMO_OPERATORS = [
+    ("ООО «Экспорт Онлайн»", "7704123450", "1177700123457", "Tmall Global, JD.com, Ozon Global", "Китай, Казахстан",
+     True),
+    ("АО «Глобал Маркет»", "7710987659", "1197745000012", "Amazon, Noon", "ОАЭ, Саудовская Аравия", True),
+    ("ООО «Урал Трейд»", "6670123457", "1166658000013", "Wildberries (Узбекистан), Kaspi", "Узбекистан, Казахстан",
+     False),
+]
+DEMO_OPERATOR_USER = "operator@demo.ru"
+
+
+def seed_demo_operators() -> list:
+    """The registry of the demo: two accredited operators (all nine requirements met) and one
+    under review; empty when there are operators already."""
+    from .models import Operator
+    from .operators import accreditation, registry
+    from .operators.requirements import REQUIREMENTS
+    if db.session.scalar(select(func.count()).select_from(Operator)):
+        return []
+    created = []
+    for name, inn, ogrn, marketplaces, countries, accredit in DEMO_OPERATORS:
+        operator = registry.create_operator({"name": name, "inn": inn, "ogrn": ogrn, "marketplaces": marketplaces,
+                                             "countries": countries, "contact_person": "Отдел по работе с ЦПЭ",
+                                             "email": f"cpe@{inn}.example.ru"}, actor="demo")
+        accreditation.decide(operator, "review", None, actor="demo")
+        if accredit:
+            for item in REQUIREMENTS:
+                accreditation.mark_requirement(operator, item.number, True, "Проверено по документам Оператора",
+                                               actor="demo")
+            accreditation.decide(operator, "accredit", None, actor="demo")
+        created.append(operator)
+    return created
+
+
 def seed_demo() -> bool:
     """Create the demo applications once; False when there are applications already."""
     if db.session.scalar(select(func.count()).select_from(ProcessInstance)):
         return False
+    operators = seed_demo_operators()
+    party = {"operator_id": operators[0].id, "operator_name": operators[0].name} if operators else {}
     for index, (region, name, inn) in enumerate(COMPANIES * 2):
         instance = start_process("marketplace_support", actor="demo", region=region,
                                  company_name=name, company_inn=inn)
@@ -37,7 +74,7 @@ def seed_demo() -> bool:
             if task is None:
                 break
             data = sample(task.form, company_name=name, company_inn=inn) if task.form == "application_questionnaire" \
-                else sample(task.form)
+                else sample(task.form, **party) if task.form == "agreement" else sample(task.form)
             complete_task(instance.id, task.task_id, data, actor="demo")
     return True
 
@@ -74,4 +111,14 @@ def seed_demo_users() -> int:
         return 0
     for email, name, roles, region, inn, company in DEMO_USERS:
         create_user(email, name, DEMO_PASSWORD, roles, region=region, company_inn=inn, company_name=company)
+    _link_demo_operator_user()
     return len(DEMO_USERS)
+
+
+def _link_demo_operator_user() -> None:
+    """operator@demo.ru works for the first demo operator, so it sees that operator's applications."""
+    from .models import Operator
+    from .operators import registry
+    operator = db.session.scalar(select(Operator).where(Operator.inn == DEMO_OPERATORS[0][1]))
+    if operator is not None:
+        registry.link_user(operator, DEMO_OPERATOR_USER, actor="demo")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -46,17 +47,38 @@ def accepted_extensions(spec: dict) -> set[str]:
 def store_upload(upload, *, instance_id: int, task_id: str | None, field: str, spec: dict,
                  uploaded_by: str) -> Document:
     """Check and store ``upload`` (a werkzeug FileStorage) for a file field described by ``spec``."""
+    stored = store_file(upload, folder=f"uploads/{instance_id}", spec=spec)
+    document = Document(instance_id=instance_id, task_id=task_id, field=field, original_name=stored.original_name,
+                        content_type=stored.content_type, size=stored.size, sha256=stored.sha256, path=stored.path,
+                        uploaded_by=uploaded_by, uploaded_at=runtime().clock.now())
+    db.session.add(document)
+    db.session.commit()
+    return document
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    path: str  # relative to the instance folder
+
+
+def store_file(upload, *, folder: str, spec: dict) -> StoredFile:
+    """Check ``upload`` against ``spec`` and store it as ``<folder>/<sha256>.<ext>`` under the
+    instance folder (``folder`` relative to it); the caller records it."""
     original = os.path.basename((upload.filename or "").replace("\\", "/"))[:255] or "файл"
     extension = os.path.splitext(original)[1].lower()
     allowed = accepted_extensions(spec)
     if extension not in allowed:
         raise UploadRejected(f"Недопустимый тип файла: можно {_allowed_names(allowed)}")
     limit = int(spec.get("x-max-size-mb") or DEFAULT_MAX_MB) * 1024 * 1024
-    folder = Path(current_app.instance_path) / "uploads" / str(instance_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    target_folder = Path(current_app.instance_path) / folder
+    target_folder.mkdir(parents=True, exist_ok=True)
     digest, size, head = hashlib.sha256(), 0, b""
     # Written to a temporary file first, so a rejected or broken upload leaves nothing behind.
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", delete=False) as temporary:
+    with tempfile.NamedTemporaryFile(dir=target_folder, prefix=".upload-", delete=False) as temporary:
         try:
             while chunk := upload.stream.read(_CHUNK):
                 size += len(chunk)
@@ -78,8 +100,7 @@ def store_upload(upload, *, instance_id: int, task_id: str | None, field: str, s
             raise
     sha = digest.hexdigest()
     stored_ext = ".jpg" if extension == ".jpeg" else extension
-    relative = f"uploads/{instance_id}/{sha}{stored_ext}"
-    target = folder / f"{sha}{stored_ext}"
+    target = target_folder / f"{sha}{stored_ext}"
     try:
         # link() refuses an existing name: a stored file is never replaced, even in a race.
         os.link(temporary.name, target)
@@ -91,12 +112,7 @@ def store_upload(upload, *, instance_id: int, task_id: str | None, field: str, s
     finally:
         if os.path.exists(temporary.name):
             os.unlink(temporary.name)
-    document = Document(instance_id=instance_id, task_id=task_id, field=field, original_name=original,
-                        content_type=content_type, size=size, sha256=sha, path=relative,
-                        uploaded_by=uploaded_by, uploaded_at=runtime().clock.now())
-    db.session.add(document)
-    db.session.commit()
-    return document
+    return StoredFile(original, content_type, size, sha, f"{folder}/{sha}{stored_ext}")
 
 
 def file_fields(schema: dict) -> dict[str, dict]:

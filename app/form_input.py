@@ -13,7 +13,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from .form_render import widget_of
+from .form_render import as_text, option_source, widget_of
+from .forms import FieldError
 
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
@@ -29,6 +30,11 @@ def read_form(schema: dict, form: MultiDict) -> dict:
         value = _read(key, prop, form)
         if value is not None:
             data[key] = value
+        # The title kept beside a listed value (the operator's name beside its id) comes back
+        # with it when posted; ``check_options`` replaces it by the list's own title anyway.
+        title_key = prop.get("x-options-title")
+        if title_key and (title := form.get(title_key, "").strip()):
+            data[title_key] = title
     return data
 
 
@@ -97,3 +103,21 @@ def coerce(schema: dict, raw: str) -> Any:
         day, month, year = match.groups()
         return f"{year}-{month}-{day}"
     return text
+
+
+def check_options(schema: dict, data: dict) -> list[FieldError]:
+    """Refuse values of ``x-options`` fields that are not in their list now; for an accepted
+    value, put its title into the field ``x-options-title`` names (the operator's name beside
+    its id), so later steps and documents read it from the task data."""
+    errors = []
+    for key, prop in schema.get("properties", {}).items():
+        source = option_source(prop)
+        if source is None or data.get(key) in (None, ""):
+            continue
+        titles = dict(source.options())
+        value = as_text(data[key])
+        if value not in titles:
+            errors.append(FieldError(key, source.refusal(value)))
+        elif prop.get("x-options-title"):
+            data[prop["x-options-title"]] = titles[value]
+    return errors

@@ -8,9 +8,48 @@ without any mapping, and ``app.form_input`` reads the posted form back by the sa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 ROW_PLACEHOLDER = "__row__"  # the row index in a table's template row, replaced by the page's script
+
+
+@dataclass(frozen=True)
+class OptionSource:
+    """A list a field's options come from when it lives in the database, not in the schema:
+    ``"x-options": "<name>"`` on the field. Resolved when the form is drawn and checked again
+    when it is submitted, so a value that left the list meanwhile is refused."""
+
+    options: Callable[[], list[tuple[str, str]]]  # the current (value as text, title) pairs
+    refusal: Callable[[str], str]  # the Russian message for a value that is not among them
+
+
+OPTION_SOURCES: dict[str, OptionSource] = {}
+
+
+def register_options(name: str, source: OptionSource) -> None:
+    OPTION_SOURCES[name] = source
+
+
+def option_source(schema: dict) -> OptionSource | None:
+    name = schema.get("x-options")
+    if not name:
+        return None
+    if name not in OPTION_SOURCES:
+        raise LookupError(f"x-options {name!r}: no such list (known: {', '.join(sorted(OPTION_SOURCES))})")
+    return OPTION_SOURCES[name]
+
+
+def with_options(schema: dict) -> dict:
+    """``schema`` (a copy) with each ``x-options`` field's current list as enum and titles, for a
+    client system that renders the form itself."""
+    result = dict(schema, properties=dict(schema.get("properties", {})))
+    for key, prop in result["properties"].items():
+        if source := option_source(prop):
+            pairs = source.options()
+            coerce = int if prop.get("type") == "integer" else str
+            result["properties"][key] = {**prop, "enum": [coerce(v) for v, _ in pairs],
+                                         "x-enum-titles": [t for _, t in pairs]}
+    return result
 
 
 @dataclass
@@ -138,7 +177,9 @@ def _field(name: str, schema: dict, value: Any, errors: dict[str, str], required
     widget = widget_of(schema)
     result = Field(name=name, widget=widget, label=schema.get("title") or "", hint=schema.get("description"),
                    required=required, value=value, error=errors.get(name), schema=schema)
-    if widget in ("radio", "select"):
+    if source := option_source(schema):
+        result.options = source.options()
+    elif widget in ("radio", "select"):
         result.options = _options(schema)
     elif widget == "checkboxes":
         result.options = _options(schema.get("items", {}))

@@ -24,7 +24,8 @@ from app.clock import VirtualClock
 from app.demo_data import sample
 from app.documents import store_upload
 from app.extensions import db
-from app.models import OpenTask
+from app.models import ApplicationOperator, OpenTask
+from app.operators import registry
 from app.roles import Role as R
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.instances import complete_task, start_process
@@ -57,21 +58,22 @@ ROLES = {
 # staff have no region: for them "own" is 77 and "other" 66.
 MATRIX = """
 endpoint                                   client77 client66 cpe77   cpe66   head77  mo      ops     kb      operator owner   analyst admin
-# A client sees their company's applications, ЦПЭ and its manager their region's, central staff all.
-GET  /api/v1/applications                  L/-      L/-      L/-     L/-     L/-     L/L     L/L     L/L     L/L      L/L     L/L     L/L
-GET  /api/v1/applications/{app}            200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/200  200/200 200/200 200/200
+# A client sees their company's applications, ЦПЭ and its manager their region's, an operator's user
+# those whose agreement names its operator (here 77's), central staff all.
+GET  /api/v1/applications                  L/-      L/-      L/-     L/-     L/-     L/L     L/L     L/L     L/-      L/L     L/L     L/L
+GET  /api/v1/applications/{app}            200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/404  200/200 200/200 200/200
 # A client files for their own company, ЦПЭ for a company of its region, КБ РЭЦ for any; nobody else.
 POST /api/v1/applications                  201/403  201/403  201/403 201/403 201/403 403/403 403/403 201/201 403/403  403/403 403/403 403/403
 # The check is the ЦПЭ's task: listed to the ЦПЭ (and its manager, who holds the ЦПЭ role) of its region.
 GET  /api/v1/tasks                         -/-      -/-      L/-     L/-     L/-     -/-     -/-     -/-     -/-      -/-     -/-     -/-
 # Acting on the ЦПЭ check: its role in its region; who sees the application but is not of the
 # role gets 403, who does not see it 404.
-GET  /api/v1/tasks/{task}                  403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 403/403  403/403 403/403 403/403
-POST /api/v1/tasks/{task}/claim            403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 403/403  403/403 403/403 403/403
-POST /api/v1/tasks/{task}/complete         403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 403/403  403/403 403/403 403/403
+GET  /api/v1/tasks/{task}                  403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 403/404  403/403 403/403 403/403
+POST /api/v1/tasks/{task}/claim            403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
+POST /api/v1/tasks/{task}/complete         403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
 # The task is held by its region's ЦПЭ user: only they release it; the manager, of the role, is told
 # someone else holds it (409).
-POST /api/v1/tasks/{task}/unclaim          403/404  403/404  200/404 200/404 409/404 403/403 403/403 403/403 403/403  403/403 403/403 403/403
+POST /api/v1/tasks/{task}/unclaim          403/404  403/404  200/404 200/404 409/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
 # Assigning is for the manager of the task's role and region (and the admin); who sees the
 # application without that right gets 403, who does not see it 404.
 POST /api/v1/tasks/{task}/assign           403/404  403/404  403/404 403/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 200/200
@@ -79,18 +81,18 @@ POST /api/v1/tasks/{task}/assign           403/404  403/404  403/404 403/404 200
 PUT  /api/v1/tasks/{task}/draft            403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
 GET  /api/v1/tasks/{task}/draft            403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
 # Upload for the questionnaire (the client's task, it has file fields): the company's clients only.
-POST /api/v1/tasks/{client_task}/documents 201/404  201/404  403/404 403/404 403/404 403/403 403/403 403/403 403/403  403/403 403/403 403/403
+POST /api/v1/tasks/{client_task}/documents 201/404  201/404  403/404 403/404 403/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
 # The API's description is public.
 GET  /api/openapi.json                     200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
 # The pages follow the same rules as the API: the task list and the task page as the task rows above.
 GET  /tasks                                -/-      -/-      L/-     L/-     L/-     -/-     -/-     -/-     -/-      -/-     -/-     -/-
-GET  /tasks/{task}                         403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 403/403  403/403 403/403 403/403
+GET  /tasks/{task}                         403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 403/404  403/403 403/403 403/403
 # The application list, card and diagram as the application rows above.
-GET  /applications                         L/-      L/-      L/-     L/-     L/-     L/L     L/L     L/L     L/L      L/L     L/L     L/L
-GET  /applications/{app}                   200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/200  200/200 200/200 200/200
-GET  /applications/{app}/diagram.json      200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/200  200/200 200/200 200/200
+GET  /applications                         L/-      L/-      L/-     L/-     L/-     L/L     L/L     L/L     L/-      L/L     L/L     L/L
+GET  /applications/{app}                   200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/404  200/200 200/200 200/200
+GET  /applications/{app}/diagram.json      200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/404  200/200 200/200 200/200
 # A file follows its application: whoever sees the application downloads it.
-GET  /documents/{doc}                      200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/200  200/200 200/200 200/200
+GET  /documents/{doc}                      200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/404  200/200 200/200 200/200
 # SLA dashboard: managers, МО РЭЦ and admins (a regional manager's view is narrowed to the region).
 GET  /sla?region={region}                  403/403  403/403  403/403 403/403 200/200 200/200 403/403 403/403 403/403  403/403 403/403 200/200
 # Everyone has their own notifications.
@@ -175,6 +177,14 @@ def world(request, tmp_path_factory, pg_schema):
             users[role] = create_user(email, role, PASSWORD, roles, region=region, company_inn=inn,
                                       company_name=company)
         base = {region: at_check(region) for region in COMPANIES}
+        # The operator's account works for an operator that 77's application names (as step 6 records it);
+        # fresh applications name no operator, so the operator sees none of them.
+        partner = registry.create_operator({"name": "ООО «Экспорт Онлайн»", "inn": "7704123450",
+                                            "ogrn": "1177700123457"}, actor="matrix")
+        registry.link_user(partner, ROLES["operator"][0], actor="matrix")
+        db.session.add(ApplicationOperator(instance_id=base["77"].id, operator_id=partner.id,
+                                           assigned_at=moscow(2025, 10, 31, 10, 0)))
+        db.session.commit()
         documents = {region: store_upload(FileStorage(io.BytesIO(PDF), filename="scan.pdf"),
                                           instance_id=instance.id, task_id=None, field="promo_materials",
                                           spec={"x-accept": [".pdf"]}, uploaded_by="matrix").id

@@ -14,7 +14,7 @@ from ..access import can_see_instance
 from ..documents import UploadRejected, documents_of, store_upload
 from ..drafts import drop_drafts, load_draft, save_draft
 from ..extensions import db
-from ..form_input import read_form
+from ..form_input import check_options, read_form
 from ..form_render import error_label, initial_values, sections, widget_of
 from ..forms import load_form, validate
 from ..models import AuditEvent, OpenTask, ProcessInstance
@@ -70,7 +70,7 @@ def submit(task_id: str):
         if not errors:
             return task_download(task.form, instance, data, request.form["_action"])
         return _page(task, instance, schema, data, errors, status=422)
-    for problem in validate(schema, data) + check_roadmap(task.form, data):
+    for problem in check_options(schema, data) + validate(schema, data) + check_roadmap(task.form, data):
         errors.setdefault(problem.field, problem.message)
     if not errors:
         # Read before the commit expires them: afterwards each would be loaded again.

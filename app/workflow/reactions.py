@@ -12,6 +12,7 @@ from ..engine import Step
 from ..models import OpenTask
 from ..notifications import recipients, texts
 from ..notifications.outbox import enqueue
+from ..operators.assignments import record_from_step
 from ..sales.recording import note_completion as note_sales_report
 from ..statuses import ApplicationStatus
 
@@ -28,6 +29,7 @@ def after_step(instance, step: Step, now: datetime, open_rows: dict[str, OpenTas
     still_open = {t.id for t in step.tasks}
     register.close_for_tasks(instance, [r for r in open_rows.values() if r.task_id not in still_open], now)
     note_sales_report(instance, step)
+    record_from_step(instance, step, now)
     for change in step.status_changes:
         if change.line == "application_status" and change.new in REFUSALS and instance.process_id != "consultation":
             _refusal_letter(instance, step, change.new, now)
