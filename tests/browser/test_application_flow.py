@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from app.demo_data import sample
+from app.forms import load_form
+
 from .conftest import login_in_browser
 
 pytestmark = pytest.mark.browser
@@ -32,6 +35,21 @@ def choice(page, question: str, answer: str) -> None:
     """Tick the radio button or checkbox ``answer`` of the question whose legend starts with ``question``."""
     group = page.locator("fieldset").filter(has=page.locator("legend", has_text=question))
     group.get_by_label(answer, exact=True).check()
+
+
+def answer_scoring(page) -> None:
+    """Answer the scoring questions (Appendix 2) of the step 1 form as the sample exporter does."""
+    schema = load_form("scoring")
+    for key, value in sample("scoring").items():
+        prop = schema["properties"][key]
+        title = re.compile("^" + re.escape(prop["title"]) + r"\s*\*?$")
+        if prop.get("x-widget") == "radio":
+            group = page.locator("fieldset").filter(has=page.locator("legend", has_text=title))
+            group.get_by_label("Да" if value else "Нет", exact=True).check()
+        elif prop.get("x-widget") == "select":
+            page.get_by_label(title).select_option(value)
+        else:
+            page.get_by_label(title).fill(str(value))
 
 
 def flash(page) -> list[str]:
@@ -125,6 +143,7 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     choice(client, "Объём затрат в год", "50–150 тыс. рублей")
     choice(client, "Какие дополнительные меры поддержки", "Сертификация и лицензирование")
     client.get_by_label("Анкету подписывает уполномоченное лицо").check()
+    answer_scoring(client)
     shots(client, "client-questionnaire")
     submit(client)
 
@@ -154,6 +173,10 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     answers = cpe.locator("#questionnaire")
     assert "1027700132195" in answers.inner_text() and "Разовые поставки" in answers.inner_text()
     assert "0409000000, 040900" in answers.inner_text() and "B2B (оптовая), B2C (розничная)" in answers.inner_text()
+    # So is the scoring the engine computed from the answers: the total, the band and why.
+    scoring = cpe.locator("#scoring")
+    assert "84 баллов" in scoring.inner_text() and "Высокая готовность" in scoring.inner_text()
+    assert scoring.get_by_role("cell", name="Опыт экспорта в другие страны").is_visible()
     choice(cpe, "Решение", "Направить замечания")
     shots(cpe, "cpe-check-remarks")
     # A remark without a comment is refused, next to the field.
@@ -222,7 +245,7 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     follow(mo.get_by_role("link", name=str(application), exact=True))
     assert mo.locator("h1").inner_text() == f"Заявка № {application}: ООО «Ромашка»"
     assert "Статус заявки: Ожидание документов от Клиента" in mo.locator("main > p").first.inner_text()
-    assert "Получение оригиналов документов" in mo.locator("main table").first.inner_text()
+    assert "Получение оригиналов документов" in mo.locator("h2:has-text('Текущие задачи') + table").inner_text()
     history = mo.locator("main > table").last.inner_text()
     for status in ("Новая → На рассмотрении ЦПЭ", "На рассмотрении ЦПЭ → На доработку",
                    "На доработку → На рассмотрении ЦПЭ", "На рассмотрении ЦПЭ → На согласовании МО РЭЦ",
