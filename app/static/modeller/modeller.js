@@ -17,6 +17,8 @@
   var panelBox = root.querySelector(".modeller-panel");
   var messageBox = root.querySelector(".modeller-message");
   var problemsBox = root.querySelector(".modeller-problems");
+  var findInput = root.querySelector("input[name=find]");
+  var findList = document.getElementById("modeller-elements");
   var state = { source: null, files: {}, tabs: {}, active: null, busy: false };
 
   function say(text, kind) {
@@ -128,9 +130,38 @@
     return moddlePromise.then(function (moddle) { return tab.open(moddle); }).then(function () {
       if (first) tab.fit();
       if (tab.panel) tab.panel.show(null);
+      listElements(tab);
       return tab;
     });
   }
+
+  // --- finding an element -------------------------------------------------------------------
+
+  function listElements(tab) {
+    findList.textContent = "";
+    findInput.disabled = !tab.isBpmn();
+    if (!tab.isBpmn()) return;
+    tab.modeler.get("elementRegistry").filter(function (e) {
+      return e.type !== "label" && e.businessObject && e.businessObject.id && e.type !== "bpmn:Process";
+    }).forEach(function (e) {
+      var option = document.createElement("option");
+      option.value = e.businessObject.id;
+      option.label = e.businessObject.name || e.type.replace("bpmn:", "");
+      findList.appendChild(option);
+    });
+  }
+
+  findInput.addEventListener("change", function () {
+    var wanted = findInput.value.trim();
+    var tab = state.tabs[state.active];
+    if (!wanted || !tab || !tab.isBpmn()) return;
+    var registry = tab.modeler.get("elementRegistry");
+    var found = registry.get(wanted) || registry.filter(function (e) {
+      return e.businessObject && (e.businessObject.name || "").toLowerCase() === wanted.toLowerCase();
+    })[0];
+    if (found) select(state.active, found.id);
+    else say("Элемент «" + wanted + "» не найден в " + state.active + ".", "error");
+  });
 
   // --- problems -----------------------------------------------------------------------------
 
@@ -140,8 +171,10 @@
       if (!elementId || !tab.isBpmn()) return false;
       var element = tab.modeler.get("elementRegistry").get(elementId);
       if (!element) return false;
+      var canvas = tab.modeler.get("canvas");
+      if (canvas.zoom() < 0.8) canvas.zoom(1);  // readable, and big enough to click
+      canvas.scrollToElement(element, { top: 120, bottom: 120, left: 200, right: 200 });
       tab.modeler.get("selection").select(element);
-      tab.modeler.get("canvas").scrollToElement(element, { top: 120, bottom: 120, left: 200, right: 200 });
       return true;
     });
   }

@@ -56,6 +56,7 @@
     this.element = element;
     var box = this.container;
     box.textContent = "";
+    delete box.dataset.elementId;
     if (!element || element.type === "bpmn:Process" || element.type === "bpmn:Collaboration") {
       box.appendChild(el("h3", { text: "Файл " + this.fileName }));
       box.appendChild(el("p", { class: "hint", text: "Выберите элемент на схеме, чтобы изменить его свойства: " +

@@ -1,0 +1,237 @@
+"""The modeller in Chromium: a process owner changes a deadline in the properties panel and deploys;
+the shipped model survives opening and saving in bpmn-js / dmn-js with nothing lost."""
+from __future__ import annotations
+
+import difflib
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Deployment
+from app.workflow.deployments import check_bundle, current_deployment, read_bundle
+from app.workflow.instances import get_instance, start_process
+from app.workflow.runtime import runtime
+from tests.helpers import complete, task_named
+
+from .conftest import ROOT, login_in_browser
+
+pytestmark = pytest.mark.browser
+
+MAIN = "marketplace_support.bpmn"
+CHECK = "Проверка Заявки в ЦПЭ"
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+      "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+
+# dmn-js' production bundle carries Inferno's development warning; it says nothing about our page.
+INFERNO_NOTE = "development build of Inferno"
+
+
+def real(errors: list[str]) -> list[str]:
+    return [e for e in errors if INFERNO_NOTE not in e]
+
+
+def new_application_at_check(app) -> int:
+    with app.app_context():
+        instance = start_process("marketplace_support", actor="client77@demo.ru", region="77",
+                                 company_name="ООО «Ромашка»", company_inn="7707083893")
+        instance = complete(instance, "Подача Заявки", actor="client77@demo.ru")
+        db.session.remove()
+        return instance.id
+
+
+def step_2_due(app, instance_id: int):
+    """(deployment id, when step 2 began, its normative due) of an application."""
+    with app.app_context():
+        instance = get_instance(instance_id)
+        task = task_named(instance, CHECK)
+        result = instance.deployment_id, task.ready_at, task.normative_due
+        db.session.remove()
+        return result
+
+
+def find(page, element_id: str) -> None:
+    """Find an element with the search field: the canvas zooms to it and selects it."""
+    page.fill("input[name=find]", element_id)
+    page.press("input[name=find]", "Enter")
+    page.wait_for_selector(f'.modeller-panel[data-element-id="{element_id}"]')
+
+
+def click_shape(page, element_id: str) -> None:
+    page.click(f'.modeller-canvas:not([hidden]) .djs-element[data-element-id="{element_id}"]')
+    page.wait_for_selector(f'.modeller-panel[data-element-id="{element_id}"]')
+
+
+def open_editor(page, live_server, query: str = "") -> None:
+    login_in_browser(page, live_server, "owner@demo.ru")
+    page.goto(live_server(f"/modeller/edit{query}"))
+    page.wait_for_selector('#modeller[data-state="ready"]', timeout=30_000)
+
+
+def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications_take_it(
+        live_server, page, page_errors, tmp_path):
+    app = live_server.app
+    old = new_application_at_check(app)
+    open_editor(page, live_server)
+    assert page.locator('.modeller-tabs button[aria-selected="true"]').inner_text() == MAIN
+
+    find(page, "step_2_check")  # step 2, then its normative timer on the canvas
+    assert page.locator(".modeller-panel select[name=form]").input_value() == "application_check"
+    click_shape(page, "step_2_normative")
+    panel = page.locator(".modeller-panel")
+    assert panel.locator("select[name=deadline_kind]").input_value() == "normative"
+    expression = panel.locator("input[name=timer_expression]")
+    assert expression.input_value() == "deadline(2)"
+    expression.fill("deadline(3)")
+    expression.press("Tab")
+    name = panel.locator("input[name=name]")
+    name.fill("Нормативный срок: 3 р.д.")
+    name.press("Tab")
+    page.wait_for_selector(f'.modeller-tabs button.dirty[data-file="{MAIN}"]')
+    page.screenshot(path=str(tmp_path / "modeller-panel.png"))
+
+    page.click('button[data-action="validate"]')
+    page.wait_for_selector(".modeller-message.ok")
+    page.fill("input[name=comment]", "Шаг 2: нормативный срок 3 р.д.")
+    page.click('button[data-action="deploy"]')
+    page.wait_for_selector("#modeller[data-deployed]")
+    assert "Развёрнута версия" in page.locator(".modeller-message").inner_text()
+    assert not real(page_errors), page_errors
+
+    with app.app_context():
+        deployment = current_deployment()
+        assert (deployment.deployed_by, deployment.comment) == ("owner@demo.ru", "Шаг 2: нормативный срок 3 р.д.")
+        assert db.session.scalar(select(db.func.count()).select_from(Deployment)) == 2
+        tree = etree.fromstring(deployment.file_map()[MAIN])
+        timer = tree.find(".//bpmn:boundaryEvent[@id='step_2_normative']", NS)
+        assert timer.get("name") == "Нормативный срок: 3 р.д."
+        assert timer.findtext(".//bpmn:timeDate", namespaces=NS) == "deadline(3)"
+        assert tree.findtext(".//bpmn:boundaryEvent[@id='step_2_indicative']//bpmn:timeDate",
+                             namespaces=NS) == "deadline(1)"
+        # Only the main process changed: the other files went back byte for byte.
+        shipped = read_bundle(ROOT / "bpmn")
+        assert {n: c for n, c in deployment.file_map().items() if n != MAIN} == {
+            n: c for n, c in shipped.items() if n != MAIN}
+        db.session.remove()
+
+    new = new_application_at_check(app)
+    old_version, old_start, old_due = step_2_due(app, old)
+    new_version, new_start, new_due = step_2_due(app, new)
+    assert old_version != new_version
+    with app.app_context():
+        calendar = runtime().calendar
+        assert old_due == calendar.deadline(old_start, 2)  # the old application stays on its version
+        assert new_due == calendar.deadline(new_start, 3)
+        if old_start.date() == new_start.date():
+            assert calendar.working_days_between(old_due.date(), new_due.date()) == 1
+
+
+def test_a_refused_deploy_lists_the_problems_and_a_click_selects_the_element(live_server, page, page_errors):
+    open_editor(page, live_server)
+    find(page, "step_2_check")
+    click_shape(page, "step_2_normative")
+    expression = page.locator(".modeller-panel input[name=timer_expression]")
+    expression.fill("deadline(3")  # a typo: the bracket is not closed
+    expression.press("Tab")
+    page.click('button[data-action="deploy"]')
+    page.wait_for_selector(".modeller-problems li")
+    assert "прежняя версия" in page.locator(".modeller-message.error").inner_text()
+    with live_server.app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Deployment)) == 1
+        db.session.remove()
+    problems = page.locator(".modeller-problems li")
+    assert problems.count() == 1
+    assert MAIN in problems.first.inner_text() and "step_2_normative" in problems.first.inner_text()
+    first = problems.first.locator("a")
+    target = first.get_attribute("data-element-id")
+    assert target == "step_2_normative"
+    find(page, "step_1_submit")  # something else selected first
+    first.click()
+    page.wait_for_selector(f'.modeller-panel[data-element-id="{target}"]')
+    assert not [e for e in real(page_errors) if "HTTP 422" not in e], page_errors
+
+
+def test_a_draft_saved_in_the_editor_is_listed_and_opens_with_the_change(live_server, page, page_errors):
+    open_editor(page, live_server)
+    find(page, "step_2_check")
+    click_shape(page, "step_2_indicative")
+    expression = page.locator(".modeller-panel input[name=timer_expression]")
+    expression.fill("deadline(2)")
+    expression.press("Tab")
+    page.fill("input[name=comment]", "Индикативный срок 2 р.д.")
+    page.click('button[data-action="save-draft"]')
+    page.wait_for_selector("#modeller[data-draft]")
+    draft = page.locator("#modeller").get_attribute("data-draft")
+
+    page.goto(live_server("/modeller/"))
+    row = page.locator(f'tr[data-draft="{draft}"]')
+    assert "owner@demo.ru" in row.inner_text() and "Индикативный срок 2 р.д." in row.inner_text()
+    row.locator("a").click()
+    page.wait_for_selector('#modeller[data-state="ready"]', timeout=30_000)
+    find(page, "step_2_indicative")
+    assert page.locator(".modeller-panel input[name=timer_expression]").input_value() == "deadline(2)"
+    assert not real(page_errors), page_errors
+
+
+# --- round trip -------------------------------------------------------------------------------
+
+# Attributes whose value is the BPMN 2.0 / DMN 1.3 default: bpmn-js and dmn-js leave them out,
+# meaning the same.
+DEFAULTS = {"cancelActivity": "true", "isInterrupting": "true", "isForCompensation": "false",
+            "parallelMultiple": "false", "instantiate": "false", "isClosed": "false", "hitPolicy": "UNIQUE"}
+
+
+def _qname(element, value: str) -> str:
+    prefix, _, local = value.rpartition(":")
+    return f"{{{element.nsmap.get(prefix or None)}}}{local}"
+
+
+def _value(element, name: str, value: str):
+    if name == XSI_TYPE:
+        return _qname(element, value)
+    try:
+        return float(value)  # DI coordinates: 120 and 120.0 are the same point
+    except ValueError:
+        return value
+
+
+def semantics(xml: bytes | str) -> list[str]:
+    """The document as one line per element, in document order (the diagram's shapes in any
+    order): its path, its attributes by namespace (not prefix), its text without the layout
+    whitespace."""
+    if isinstance(xml, str):
+        xml = xml.encode("utf-8")
+    root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))
+
+    def walk(element, path) -> list[str]:
+        path = f"{path}/{etree.QName(element).localname}"
+        attrs = sorted((name, _value(element, name, value)) for name, value in element.attrib.items()
+                       if DEFAULTS.get(name) != value)
+        children = [walk(child, path) for child in element if isinstance(child.tag, str)]
+        if etree.QName(element).localname == "BPMNPlane":
+            children.sort()  # the order of shapes and edges in a diagram means nothing
+        return [f"{path} {element.tag} {attrs} {(element.text or '').strip()!r}", *sum(children, [])]
+    return walk(root, "")
+
+
+def differences(saved: str, shipped: bytes) -> list[str]:
+    return list(difflib.unified_diff(semantics(shipped), semantics(saved), "shipped", "saved", n=0, lineterm=""))
+
+
+def test_the_shipped_model_opens_and_saves_in_the_modeller_with_nothing_lost(live_server, page, page_errors):
+    open_editor(page, live_server)
+    shipped = read_bundle(ROOT / "bpmn")
+    saved = {}
+    for name, content in shipped.items():
+        saved[name] = page.evaluate("name => window.vitrinaModeller.exportFile(name)", name)
+        assert not differences(saved[name], content), (name, "\n".join(differences(saved[name], content)[:20]))
+    tree = etree.fromstring(saved[MAIN].encode())
+    # The extension elements Vitrina reads came through as themselves, not as unknown XML.
+    assert tree.findall(".//spiffworkflow:property", NS) and tree.findall(".//spiffworkflow:messagePayload", NS)
+    with live_server.app.app_context():
+        check_bundle({name: xml.encode() for name, xml in saved.items()})  # and it deploys
+        db.session.remove()
+    assert not real(page_errors), page_errors
