@@ -84,7 +84,7 @@ def test_vendor_serves_the_whitelisted_bpmn_js_files(client, path):
 
 @pytest.mark.parametrize("path", [
     "package.json", "../package.json", "..%2Fpackage.json", "../../bpmn-js/package.json", "dist/../package.json",
-    "assets/../../package.json", "%2e%2e/%2e%2e/package-lock.json", "bpmn-modeler.production.min.js",
+    "assets/../../package.json", "%2e%2e/%2e%2e/package-lock.json", "bpmn-modeler.development.js",
     "assets/", "assets/bpmn-font/font/", "/etc/passwd", "//etc/passwd", "assets\\bpmn-js.css",
 ])
 def test_vendor_serves_nothing_else(client, path):
