@@ -297,3 +297,18 @@ def test_another_region_neither_sees_nor_marks_a_roadmap(client, users, model):
     assert "Подбор Оператора" in page(client, f"/applications/{instance.id}/roadmap")
     assert client.post(f"/applications/{instance.id}/roadmap/marks", data={"done.0": "2025-10-30"}).status_code == 403
     assert db.session.scalar(select(RoadmapMark)) is None
+
+
+def test_api_refuses_the_same_roadmap_mistakes_as_the_page(client, users, model):
+    from app.api import tokens
+    instance = at_step_8()
+    task = task_named(instance, ROADMAP)
+    secret = tokens.issue(users["cpe77"], "тест")[1]
+    steps = [dict(STEPS[0], start="2025-11-10", due="2025-11-01"), dict(STEPS[1], responsible="Клиент, Оператор")]
+    response = client.post(f"/api/v1/tasks/{task.task_id}/complete", json={"data": {"roadmap_steps": steps}},
+                           headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 422
+    fields = {e["field"]: e["message"] for e in response.get_json()["error"]["errors"]}
+    assert fields["roadmap_steps.0.start"] == "Начало шага позже срока его окончания"
+    assert fields["roadmap_steps.1.responsible"].startswith("Укажите ответственное лицо")
+    assert get_instance(instance.id).application_status == "Услуга согласована МО РЭЦ"

@@ -15,6 +15,7 @@ from ..drafts import drop_drafts, load_draft, save_draft
 from ..form_input import check_options
 from ..form_render import with_options
 from ..forms import FieldError, load_form, validate
+from ..roadmap import check_roadmap
 from ..task_rights import may_take, on_behalf_of
 from ..workflow.deployments import forms_dir
 from ..workflow.errors import InvalidTaskData
@@ -139,6 +140,7 @@ def complete(task_id: str):
                for key in file_fields(schema) if key in data and not documents_of(instance.id, [data[key]])]
     # A value from a list kept in the database (the accredited operators) is checked against it now.
     foreign += check_options(schema, data)
+    foreign += check_roadmap(task.form, data)  # the page's checks of a detailed roadmap (step 8)
     if foreign:
         # Reported with the form's own findings, so one answer names every field to fix.
         raise InvalidTaskData(foreign + [e for e in validate(schema, data) if e.field not in
