@@ -90,6 +90,9 @@ def app(backend, tmp_path, clock, pg_schema):
         "SECRET_KEY": "test",
         # Posting forms in tests needs no token; test_accounts turns CSRF on to check it.
         "WTF_CSRF_ENABLED": False,
+        # The modeller's deploy runs the model scenarios (seconds each time); the tests that
+        # are about that gate turn it on.
+        "VITRINA_DEPLOY_SCENARIOS": False,
         **_database_config(backend, tmp_path, pg_schema),
     })
     app.instance_path = str(tmp_path)

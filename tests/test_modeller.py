@@ -257,3 +257,18 @@ def test_the_app_serves_the_modeler_and_dmn_js_but_nothing_else_of_node_modules(
     for path in ("/vendor/dmn-js/package.json", "/vendor/dmn-js/../bpmn-js/package.json",
                  "/vendor/dmn-js/dmn-modeler.development.js"):
         assert client.get(path).status_code == 404, path
+
+
+def test_deploy_runs_the_model_scenarios_and_a_divergence_needs_the_owners_confirmation(app, owner_client, shipped):
+    app.config["VITRINA_DEPLOY_SCENARIOS"] = True
+    changed = with_step_2_deadline(3)
+    diverged = owner_client.post("/modeller/deploy", json={"files": changed, "comment": "3 р.д."})
+    assert diverged.status_code == 422
+    error = diverged.get_json()["error"]
+    assert error["code"] == "scenarios_diverged"
+    assert any("happy_path.yaml" in p["file"] for p in error["problems"])
+    assert versions() == 1 and current_deployment().id == shipped.id
+    confirmed = owner_client.post("/modeller/deploy", json={"files": changed, "comment": "3 р.д.",
+                                                            "accept_scenario_changes": True})
+    assert confirmed.status_code == 201
+    assert current_deployment().comment == "3 р.д. [развёрнуто с подтверждёнными расхождениями со сценариями модели]"

@@ -7,7 +7,7 @@ the ``X-CSRFToken`` header. Validation and deploy are the same checks as ``vitri
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -17,7 +17,10 @@ from ..modeller.bundle import (BundleRejected, as_text, base_from_json, comment_
 from ..modeller.drafts import list_drafts, list_versions, save_draft
 from ..modeller.vocabulary import panel_vocabulary
 from ..roles import Role
+from ..scenarios import read_scenarios
 from ..workflow.deployments import check_bundle, deploy_bundle, forms_dir
+
+SCENARIOS_ACCEPTED = "[развёрнуто с подтверждёнными расхождениями со сценариями модели]"
 from ..workflow.errors import NotFound, NothingDeployed
 from .guards import restrict_to
 from .vendor import dmn_js_url
@@ -117,10 +120,24 @@ def create_draft():
 
 @bp.post("/deploy")
 def deploy():
+    """Deploy the posted bundle. The model scenarios beside the BPMN (bpmn/scenarios) run first,
+    as for ``vitrina deploy``; a change that makes them diverge on purpose (a new deadline) is
+    deployed only when the owner confirms it with ``accept_scenario_changes``, and the version's
+    comment says so, because the scenarios then describe the old rules until someone updates them."""
     files, comment, _base = _posted()
+    accepted = (request.get_json(silent=True) or {}).get("accept_scenario_changes") is True
+    scenarios = {} if accepted or not current_app.config.get("VITRINA_DEPLOY_SCENARIOS", True) \
+        else read_scenarios(current_app.config["VITRINA_BPMN_DIR"])
+    if accepted:
+        comment = " ".join(filter(None, [comment, SCENARIOS_ACCEPTED]))
     try:
-        deployment, created = deploy_bundle(files, actor=current_user.email, comment=comment)
+        deployment, created = deploy_bundle(files, actor=current_user.email, comment=comment, scenarios=scenarios)
     except ModelInvalid as exc:
+        if exc.errors and all(p.rule == "scenario-failed" for p in exc.errors):
+            return _json_error(422, "scenarios_diverged", "Модель верна, но расходится со сценариями "
+                                                          "(bpmn/scenarios): проверьте, что так и задумано, "
+                                                          "и подтвердите развёртывание или исправьте модель",
+                               problems=_problems(exc))
         return _json_error(422, "model_invalid", "Модель не развёрнута: исправьте ошибки, "
                                                  "действующей остаётся прежняя версия", problems=_problems(exc))
     return jsonify({"version": deployment.id, "created": created,

@@ -96,14 +96,24 @@ def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications
     page.click('button[data-action="validate"]')
     page.wait_for_selector(".modeller-message.ok")
     page.fill("input[name=comment]", "Шаг 2: нормативный срок 3 р.д.")
+    # The shipped scenarios expect step 2 in 2 working days: the modeller says so and deploys
+    # only once the owner confirms the change is meant.
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.click('button[data-action="deploy"]')
     page.wait_for_selector("#modeller[data-deployed]")
+    assert dialogs and "Сценарии модели расходятся" in dialogs[0]
+    # The first answer was that refusal (422), listed under the editor until the confirmed deploy.
+    diverged = [e for e in page_errors if e.startswith("HTTP 422") and e.endswith("/modeller/deploy")]
+    assert len(diverged) == 1
+    page_errors.remove(diverged[0])
     assert "Развёрнута версия" in page.locator(".modeller-message").inner_text()
     assert not real(page_errors), page_errors
 
     with app.app_context():
         deployment = current_deployment()
-        assert (deployment.deployed_by, deployment.comment) == ("owner@demo.ru", "Шаг 2: нормативный срок 3 р.д.")
+        assert (deployment.deployed_by, deployment.comment) == (
+            "owner@demo.ru", "Шаг 2: нормативный срок 3 р.д. [развёрнуто с подтверждёнными расхождениями со сценариями модели]")
         assert db.session.scalar(select(db.func.count()).select_from(Deployment)) == 2
         tree = etree.fromstring(deployment.file_map()[MAIN])
         timer = tree.find(".//bpmn:boundaryEvent[@id='step_2_normative']", NS)

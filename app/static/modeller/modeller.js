@@ -264,6 +264,17 @@
     deploy: function () {
       return run("Развёртывание", function () {
         return post(root.dataset.deployUrl).then(function (answer) {
+          if (answer.status === 422 && answer.data.error.code === "scenarios_diverged") {
+            // The model is valid but the scenarios describe other rules: deploy only on purpose.
+            showProblems(answer.data.error.problems || []);
+            say(errorText(answer), "error");
+            var confirmed = window.confirm("Сценарии модели расходятся с изменённой моделью (список под редактором).\n" +
+              "Если изменение задумано, разверните его и обновите сценарии в bpmn/scenarios.\nРазвернуть?");
+            return confirmed ? post(root.dataset.deployUrl, { accept_scenario_changes: true }) : null;
+          }
+          return answer;
+        }).then(function (answer) {
+          if (!answer) return;
           if (answer.status === 422) {
             showProblems(answer.data.error.problems || []);
             say(errorText(answer), "error");
