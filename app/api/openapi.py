@@ -179,8 +179,10 @@ def _body(schema: str, required: bool = True) -> dict:
 PATHS = {
     "/api/v1/applications": {
         "post": _operation("createApplication", "Подать заявку",
-                           {"201": _json(_ref("Application"), "Заявка создана")}, 400, 403, 422, 503,
-                           body=_body("NewApplication", required=False)),
+                           {"201": _json(_ref("Application"), "Заявка создана")}, 400, 403, 409, 422, 503,
+                           body=_body("NewApplication", required=False),
+                           description="Вне окна приёма заявок региона (п. 5.2) — 409 intake_closed с датой "
+                                       "next_opens следующего окна и предложением консультации (consultation)."),
         "get": _operation("listApplications", "Заявки, видимые вызывающему, новые первыми",
                           {"200": _json(_ref("ApplicationList"), "Страница заявок")}, 400,
                           params=PAGING + [_query("status", {"type": "string"}, "Статус заявки")]),

@@ -15,6 +15,8 @@ AUDIT_ACTIONS = {
     "roadmap_marked": "Отметка о выполнении шага дорожной карты",
     "decided": "Решение по таблице",
 }
+# What each deployed process is to its users, for lists that mix them.
+SERVICES = {"marketplace_support": "Размещение на ЭТП", "consultation": "Консультация", "complaint": "Жалоба"}
 TIMER_KINDS = {
     "normative": "нормативный срок",
     "indicative": "индикативный срок",
@@ -36,5 +38,6 @@ def register(app) -> None:
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_filter(role_label, "role")
+    app.add_template_filter(lambda process_id: SERVICES.get(process_id, process_id), "service")
     app.add_template_filter(lambda a: AUDIT_ACTIONS.get(a, a), "audit_action")
     app.add_template_filter(lambda k: TIMER_KINDS.get(k, k or "—"), "timer_kind")
