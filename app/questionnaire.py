@@ -17,6 +17,8 @@ from .models import AuditEvent, ProcessInstance
 from .workflow.deployments import model_of_id
 
 QUESTIONNAIRE_FORM = "application_questionnaire"
+# What a process is filed with, by the client: the staff who decide on it read it on their pages.
+FILED_FORMS = (QUESTIONNAIRE_FORM, "complaint_submission")
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,9 @@ class Submitted:
 
 def submitted_questionnaire(instance: ProcessInstance) -> Submitted | None:
     catalog = model_of_id(instance.deployment_id).catalogs.get(instance.process_id)
-    elements = [e.id for e in catalog.elements.values()
-                if e.properties.get("form") == QUESTIONNAIRE_FORM] if catalog else []
+    filed = {e.id: e.properties.get("form") for e in catalog.elements.values()
+             if e.properties.get("form") in FILED_FORMS} if catalog else {}
+    elements = list(filed)
     if not elements:
         return None
     event = db.session.scalar(select(AuditEvent).where(
@@ -39,4 +42,4 @@ def submitted_questionnaire(instance: ProcessInstance) -> Submitted | None:
     data = (event.details or {}).get("data") if event is not None else None
     if not isinstance(data, dict):
         return None
-    return Submitted(form=QUESTIONNAIRE_FORM, at=event.at, actor=event.actor, data=data)
+    return Submitted(form=filed[event.element_id], at=event.at, actor=event.actor, data=data)

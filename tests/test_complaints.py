@@ -47,6 +47,8 @@ def test_a_complaint_goes_from_the_client_to_the_cpe_and_back_with_the_answer(cl
     login(client, "cpe77@test.ru")
     assert register.task_id in client.get("/tasks?section=available").get_data(as_text=True)
     assert "Нарушен срок проверки" in client.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    task_page = client.get(f"/tasks/{register.task_id}").get_data(as_text=True)
+    assert "Жалоба Клиента, поданная" in task_page and "Заявку № 5 не проверили за 2 рабочих дня" in task_page
     assert client.post(f"/tasks/{register.task_id}", data=as_post("complaint_registration", {
         "registration_number": "Ж-77/001", "registered_on": "2025-10-31"})).status_code == 303
     answer = task_named(get_instance(complaint.id), ANSWER)

@@ -19,7 +19,7 @@ from ..form_render import error_label, initial_values, sections, widget_of
 from ..forms import load_form, validate
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..paperwork import task_papers
-from ..questionnaire import submitted_questionnaire
+from ..questionnaire import QUESTIONNAIRE_FORM, submitted_questionnaire
 from ..remarks import remarks_history
 from ..roadmap import check_roadmap, prefill as roadmap_prefill
 from ..roles import Role
@@ -167,7 +167,7 @@ def _questionnaire(task, instance):
     schema = load_form(submitted.form, forms_dir())
     file_ids = [submitted.data.get(k) for k, p in schema.get("properties", {}).items()
                 if widget_of(p) == "file" and submitted.data.get(k)]
-    return {"at": submitted.at, "title": schema.get("title"),
+    return {"at": submitted.at, "title": schema.get("title"), "complaint": submitted.form != QUESTIONNAIRE_FORM,
             "sections": sections(schema, submitted.data, {}, documents_of(instance.id, file_ids))}
 
 
