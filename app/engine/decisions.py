@@ -9,10 +9,6 @@ out (``>= 70``, ``"b2b"``, ``40 <= ? < 70``): it is checked the way the engine w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from .errors import ModelProblem, ScriptNotAllowed
 from .scripting import check_source
@@ -20,17 +16,9 @@ from .scripting import check_source
 _QUESTION_MARK = re.compile(r"\?(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # a `?` outside quotes
 
 
-@dataclass(frozen=True)
-class DecisionOutputs:
-    """The output column names of a decision: what a business rule task adds to the data."""
-
-    decision_id: str
-    name: str
-    outputs: tuple[str, ...]
-
-
-def add_decisions(parser, name: str, tree, problems: list[ModelProblem]) -> list[DecisionOutputs]:
-    """Register the decisions of one DMN file with ``parser``; append what is wrong to ``problems``."""
+def add_decisions(parser, name: str, tree, problems: list[ModelProblem]) -> None:
+    """Register the decisions of one DMN file with ``parser``; append what is wrong with the tables
+    to ``problems`` (the parser's own exceptions propagate)."""
     _blank_entries_match_anything(tree)
     found = tree.findall(_tag("decision"))
     if len(found) != 1:
@@ -38,24 +26,9 @@ def add_decisions(parser, name: str, tree, problems: list[ModelProblem]) -> list
         problems.append(ModelProblem(name, found[1].get("id") if len(found) > 1 else None,
                                      f"a DMN file must hold exactly one decision, it has {len(found)}: "
                                      "put each decision table in its own .dmn file"))
-        return []
-    try:
-        parser.add_dmn_xml(tree, filename=name)
-    except ValidationException as exc:
-        reason = str(exc.args[0]) if exc.args else str(exc)
-        line = getattr(exc, "line_number", "") or None
-        problems.append(ModelProblem(name, getattr(exc, "id", None) or None,
-                                     reason + (f" (line {line})" if line else "")))
-        return []
-    except Exception as exc:  # the DMN parser raises bare errors on malformed tables
-        problems.append(ModelProblem(name, None, f"cannot read the decision tables: {exc}"))
-        return []
-    described = []
-    for decision in tree.iter(_tag("decision")):
-        problems.extend(_check_decision(name, decision))
-        outputs = tuple(o.get("name") or o.get("label") or "" for o in decision.iter(_tag("output")))
-        described.append(DecisionOutputs(decision.get("id"), decision.get("name") or decision.get("id"), outputs))
-    return described
+        return
+    parser.add_dmn_xml(tree, filename=name)  # its ValidationException is the caller's to report
+    problems.extend(_check_decision(name, found[0]))
 
 
 def _blank_entries_match_anything(tree) -> None:
@@ -109,11 +82,3 @@ def _check_entry(text: str) -> None:
         check_source(text, "eval")
     except SyntaxError:
         check_source(f"dmninputexpr {text}", "eval")
-
-
-def is_dmn(name: str) -> bool:
-    return name.endswith(".dmn")
-
-
-def parse_dmn(content: bytes):
-    return etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))

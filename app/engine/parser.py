@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from .catalog import ProcessCatalog, read_catalog
-from .decisions import DecisionOutputs, add_decisions, is_dmn, parse_dmn
+from .decisions import add_decisions
 from .errors import ModelInvalid, ModelProblem, ScriptNotAllowed
 from .scripting import check_source
 from .timers import install_clocked_timers
@@ -46,7 +46,6 @@ class ParsedModel:
     files: dict[str, bytes]
     specs: dict[str, tuple] = field(default_factory=dict)  # process id -> (spec, subprocess specs)
     catalogs: dict[str, ProcessCatalog] = field(default_factory=dict)
-    decisions: dict[str, DecisionOutputs] = field(default_factory=dict)  # DMN decision id -> outputs
 
     def message_start(self, message: str) -> str | None:
         """The process whose start event catches ``message``."""
@@ -61,22 +60,20 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedModel:
     problems: list[ModelProblem] = []
     parser = SpiffBpmnParser(validator=_validator())
     trees: dict[str, etree._ElementTree] = {}
-    decisions: dict[str, DecisionOutputs] = {}
     # Decisions first: a business rule task looks its table up while the BPMN is built.
-    for name in sorted(n for n in files if is_dmn(n)):
-        try:
-            tree = parse_dmn(files[name])
-        except etree.XMLSyntaxError as exc:
-            problems.append(ModelProblem(name, None, f"not well-formed XML: {exc}"))
+    for name in sorted(n for n in files if n.endswith(".dmn")):
+        if (tree := _xml(name, files[name], problems)) is None:
             continue
-        decisions.update({d.decision_id: d for d in add_decisions(parser, name, tree, problems)})
+        try:
+            add_decisions(parser, name, tree, problems)
+        except ValidationException as exc:
+            problems.append(_problem_from(exc, name, tree))
+        except Exception as exc:  # the DMN parser raises bare errors on malformed tables
+            problems.append(ModelProblem(name, None, f"cannot read the decision tables: {exc}"))
     for name in sorted(files):
         if not name.endswith(".bpmn"):
             continue
-        try:
-            tree = etree.fromstring(files[name], parser=etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as exc:
-            problems.append(ModelProblem(name, None, f"not well-formed XML: {exc}"))
+        if (tree := _xml(name, files[name], problems)) is None:
             continue
         try:
             parser.add_bpmn_xml(tree, filename=name)
@@ -87,7 +84,7 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedModel:
     if not trees and not problems:
         problems.append(ModelProblem("(bundle)", None, "no .bpmn file to deploy"))
 
-    model = ParsedModel(key=bundle_hash(files), files=dict(files), decisions=decisions)
+    model = ParsedModel(key=bundle_hash(files), files=dict(files))
     for name, tree in trees.items():
         for catalog in read_catalog(tree, name):
             problems.extend(_check_expressions(catalog))
@@ -109,6 +106,15 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedModel:
     if problems:
         raise ModelInvalid(problems)
     return model
+
+
+def _xml(name: str, content: bytes, problems: list[ModelProblem]):
+    """The parsed file (no entities, no network), or None with the problem recorded."""
+    try:
+        return etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        problems.append(ModelProblem(name, None, f"not well-formed XML: {exc}"))
+        return None
 
 
 def _problem_from(exc: ValidationException, file_name: str, tree) -> ModelProblem:
