@@ -33,7 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     clock = app.config.get("VITRINA_CLOCK") or SystemClock()
     from .workflow.calendar_overrides import load_overrides
-    app.extensions["vitrina"] = Runtime.create(clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides)
+    app.extensions["vitrina"] = Runtime.create(
+        clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides, isolated=app.config["VITRINA_ENGINE_ISOLATION"],
+        workers=app.config["VITRINA_ENGINE_WORKERS"], limits=app.config["VITRINA_MODEL_LIMITS"])
 
     from .views import admin_users, applications, auth, errors, filters, notifications, sla, vendor
     from .views import client, documents, task_form, tasks
@@ -46,8 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(client.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(admin_users.bp)
-    from .views import admin_tokens
+    from .views import admin_tokens, incidents
     app.register_blueprint(admin_tokens.bp)
+    app.register_blueprint(incidents.bp)
     admin_tokens.register(app)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sla.bp)

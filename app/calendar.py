@@ -44,6 +44,10 @@ class WorkingCalendar:
         # that a call costs a bisect, not a day-by-day walk.
         self._years: dict[int, list[int]] = {}
 
+    @property
+    def overrides(self) -> dict[date, bool]:
+        return dict(self._overrides)
+
     def _working_ordinals(self, year: int) -> list[int]:
         days = self._years.get(year)
         if days is None:

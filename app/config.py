@@ -23,6 +23,11 @@ def defaults(instance_path: str) -> dict:
         "VITRINA_FORMS_DIR": str(ROOT / "forms"),
         "VITRINA_CLIENT_WAITS": dict(DEFAULT_CLIENT_WAITS),
         "VITRINA_START_SCHEDULER": False,
+        # Model code (conditions, timers, scripts, DMN) runs in worker processes with hard limits;
+        # VITRINA_MODEL_LIMITS overrides fields of app.engine.sandbox.Limits, e.g. {"worker_seconds": 30}.
+        "VITRINA_ENGINE_ISOLATION": True,
+        "VITRINA_ENGINE_WORKERS": 2,
+        "VITRINA_MODEL_LIMITS": {},
         # The session cookie is not sent on cross-site POSTs: a second line behind the CSRF token.
         "SESSION_COOKIE_SAMESITE": "Lax",
         # A CSRF token lives as long as the session, so a form left open over lunch still posts.
@@ -38,6 +43,10 @@ def from_environment() -> dict:
         config["SECRET_KEY"] = secret
     if waits := os.environ.get("VITRINA_CLIENT_WAITS"):
         config["VITRINA_CLIENT_WAITS"] = json.loads(waits)
+    if workers := os.environ.get("VITRINA_ENGINE_WORKERS"):
+        config["VITRINA_ENGINE_WORKERS"] = int(workers)
+    if limits := os.environ.get("VITRINA_MODEL_LIMITS"):
+        config["VITRINA_MODEL_LIMITS"] = json.loads(limits)
     return config
 
 

@@ -76,6 +76,7 @@ class InstanceState(StrEnum):
 class TimerState(StrEnum):
     WAITING = "waiting"
     FIRED = "fired"  # recorded by the sweep; the engine fires it when the instance next moves
+    HELD = "held"  # its firing failed in the model's code: an incident holds it until a retry
 
 
 class TimerEffect(StrEnum):
@@ -110,6 +111,31 @@ class SimulationState(StrEnum):
     @property
     def label(self) -> str:
         return {"running": "Выполняется", "done": "Готово", "failed": "Ошибка"}[self.value]
+
+
+class IncidentState(StrEnum):
+    """An operation that failed in the model's code, until an administrator retries or closes it."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Открыт", "resolved": "Устранён", "dismissed": "Закрыт без повтора"}[self.value]
+
+
+class IncidentKind(StrEnum):
+    """What failed, and so what a retry runs again."""
+
+    START = "start"
+    COMPLETION = "completion"
+    TIMERS = "timers"
+
+    @property
+    def label(self) -> str:
+        return {"start": "Создание заявки", "completion": "Выполнение задачи",
+                "timers": "Срабатывание таймеров"}[self.value]
 
 
 # Which words each status line of each process may use.

@@ -83,7 +83,13 @@ def backend(request):
 
 
 @pytest.fixture
-def app(backend, tmp_path, clock, pg_schema):
+def extra_config() -> dict:
+    """More configuration for the ``app`` fixture: a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, tmp_path, clock, pg_schema, extra_config):
     app = create_app({
         "TESTING": True,
         "VITRINA_CLOCK": clock,
@@ -94,6 +100,7 @@ def app(backend, tmp_path, clock, pg_schema):
         # are about that gate turn it on.
         "VITRINA_DEPLOY_SCENARIOS": False,
         **_database_config(backend, tmp_path, pg_schema),
+        **extra_config,
     })
     app.instance_path = str(tmp_path)
     with app.app_context():

@@ -136,7 +136,7 @@ def test_stored_state_holds_no_spec(engine, model):
     assert "spec" not in stored and "subprocess_specs" not in stored
 
 
-@pytest.mark.parametrize("expression", ['open("/etc/passwd").read()', 'eval("1")', 'compile("1", "x", "eval")'])
+@pytest.mark.parametrize("expression", ['open("/etc/passwd").read()', 'compile("1", "x", "eval")'])
 def test_model_expressions_have_no_file_access_or_eval(engine, expression):
     model = engine.load({"small.bpmn": SMALL["small.bpmn"].replace(b'decision == "reject"', expression.encode())})
     step = engine.start(model, "small", {"region": "77"})
@@ -144,7 +144,7 @@ def test_model_expressions_have_no_file_access_or_eval(engine, expression):
         engine.complete(model, step.state, step.tasks[0].id, {"decision": "approve"})
 
 
-@pytest.mark.parametrize("expression", ["().__class__.__bases__", "[].__class__", "_secret"])
+@pytest.mark.parametrize("expression", ["().__class__.__bases__", "[].__class__", "_secret", 'eval("1")'])
 def test_dunder_and_private_names_are_refused_when_the_model_is_loaded(engine, expression):
-    with pytest.raises(ModelInvalid, match="not allowed"):
+    with pytest.raises(ModelInvalid, match="недоступ|not allowed"):
         engine.load({"small.bpmn": SMALL["small.bpmn"].replace(b'decision == "reject"', expression.encode())})

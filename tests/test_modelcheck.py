@@ -67,7 +67,7 @@ NO_DEFAULT = edit(' default="t5"', "")
 CASES = {
     "xml": (edit("</bpmn:process>", ""), None, "not well-formed"),
     "xsd": (edit('<bpmn:userTask id="check"', '<bpmn:userTask id="check" colour="red"'), "check", "colour"),
-    "script-sandbox": (edit('decision == "reject"', '__import__("os")'), "t9", "not allowed"),
+    "script-sandbox": (edit('decision == "reject"', '__import__("os")'), "t9", "недоступно"),
     "lane-not-a-role": (edit('name="ЦПЭ"', 'name="Бухгалтерия"'), "check", "«Бухгалтерия», которая не является ролью"),
     "form-missing": (edit('value="application_rework"', 'value="no_such_form"'), "rework", "forms/no_such_form.json"),
     "status-not-in-vocabulary": (edit('value="Отказ ЦПЭ"', 'value="Отказано"'), "end_refused", "«Отказано» нет в словаре"),

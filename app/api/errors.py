@@ -14,7 +14,7 @@ from ..accounts import AccountError
 from ..extensions import db
 from ..claims import AlreadyClaimed
 from ..workflow.errors import (ConcurrentUpdate, Conflict, InvalidTaskData, NotFound, NothingDeployed,
-                               TaskAlreadyDone, WorkflowError)
+                               StepFailed, TaskAlreadyDone, WorkflowError)
 
 HTTP_MESSAGES = {
     400: ("bad_request", "Неверный запрос"),
@@ -31,7 +31,7 @@ HTTP_MESSAGES = {
 }
 # Codes of the service's conflicts, most specific first (isinstance picks the first match).
 WORKFLOW_CODES = [
-    (AlreadyClaimed, "already_claimed"), (TaskAlreadyDone, "task_done"), (ConcurrentUpdate, "concurrent_update"),
+    (AlreadyClaimed, "already_claimed"), (StepFailed, "model_incident"), (TaskAlreadyDone, "task_done"), (ConcurrentUpdate, "concurrent_update"),
     (Conflict, "conflict"), (NotFound, "not_found"), (NothingDeployed, "nothing_deployed"),
 ]
 
@@ -69,13 +69,13 @@ class NotFound(ApiError):
     status, code = 404, "not_found"
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None, errors=None):
+def error_response(status: int, code: str, message: str, field: str | None = None, errors=None, **extra):
     # Whatever the failed request left in the session goes: in tests (and a reused app context)
     # the next request would otherwise inherit it.
     db.session.rollback()
     if errors is None:
         errors = [{"field": field, "message": message}] if field else []
-    response = jsonify(error={"code": code, "message": message, "field": field, "errors": errors})
+    response = jsonify(error={"code": code, "message": message, "field": field, "errors": errors, **extra})
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="vitrina"'
@@ -104,7 +104,8 @@ def _workflow_error(exc: WorkflowError):
         return error_response(503, "nothing_deployed", "Модель процесса не развёрнута: приём заявок пока не открыт")
     status = exc.http_status
     code = next((code for cls, code in WORKFLOW_CODES if isinstance(exc, cls)), HTTP_MESSAGES.get(status, ("",))[0])
-    return error_response(status, code or "error", _sentence(str(exc)))
+    extra = {"incident": exc.incident_id} if isinstance(exc, StepFailed) else {}
+    return error_response(status, code or "error", _sentence(str(exc)), **extra)
 
 
 def _account_error(exc: AccountError):

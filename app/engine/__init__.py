@@ -4,7 +4,7 @@ Everything that crosses the door is a plain value (``Step``, ``HumanTask``, ``Wa
 ``ModelProblem``) or opaque state bytes.
 """
 from .catalog import ElementInfo, FlowInfo, ProcessCatalog, read_catalog
-from .errors import (EngineError, ModelInvalid, ModelProblem, ProcessNotFound, ScriptFailed,
+from .errors import (BudgetExceeded, EngineError, ModelInvalid, ModelProblem, ProcessNotFound, ScriptFailed,
                      ScriptNotAllowed, StateCorrupt, TaskNotFound, TaskNotReady)
 from .migration import MigrationRefused
 from .parser import ParsedModel, bundle_hash, parse_bundle
@@ -14,7 +14,7 @@ from .views import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, Thro
 __all__ = [
     "Engine", "ParsedModel", "parse_bundle", "bundle_hash", "STATUS_LINES",
     "ElementInfo", "FlowInfo", "ProcessCatalog", "read_catalog", "MigrationRefused",
-    "EngineError", "ModelInvalid", "ModelProblem", "ProcessNotFound", "ScriptFailed",
+    "BudgetExceeded", "EngineError", "ModelInvalid", "ModelProblem", "ProcessNotFound", "ScriptFailed",
     "ScriptNotAllowed", "StateCorrupt", "TaskNotFound", "TaskNotReady",
     "DecisionMade", "FiredTimer", "HumanTask", "StatusChange", "Step", "ThrownMessage", "WaitingTimer",
 ]

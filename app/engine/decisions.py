@@ -55,7 +55,8 @@ def _check_decision(file_name: str, decision) -> list[ModelProblem]:
             else:
                 check_source(source, "eval")
         except (ScriptNotAllowed, SyntaxError) as exc:
-            problems.append(ModelProblem(file_name, decision_id, f"{what} «{source}»: {exc}", decision_name))
+            problems.append(ModelProblem(file_name, decision_id, f"{what} «{source}»: {exc}", decision_name,
+                                         rule="script-sandbox"))
 
     for index, column in enumerate(decision.iter(_tag("input")), start=1):
         text = column.findtext(f"{_tag('inputExpression')}/{_tag('text')}")

@@ -65,6 +65,14 @@ class ScriptFailed(EngineError):
         super().__init__(message)
 
 
+class BudgetExceeded(EngineError):
+    """Model code ran out of its budget (steps, CPU time, size or memory) and was stopped."""
+
+    def __init__(self, message: str, element_id: str | None = None, resource: str | None = None):
+        self.element_id, self.resource = element_id, resource
+        super().__init__(message)
+
+
 class TaskNotFound(EngineError):
     """No task with that id in this instance."""
 

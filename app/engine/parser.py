@@ -151,5 +151,6 @@ def _check_expressions(catalog: ProcessCatalog) -> list[ModelProblem]:
             try:
                 check_source(source, mode)
             except (ScriptNotAllowed, SyntaxError) as exc:
-                problems.append(ModelProblem(catalog.file, element.id, f"{what}: {exc}", element.name))
+                problems.append(ModelProblem(catalog.file, element.id, f"{what}: {exc}", element.name,
+                                             rule="script-sandbox"))
     return problems

@@ -20,10 +20,12 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from .errors import EngineError, ProcessNotFound, ScriptFailed, StateCorrupt, TaskNotFound, TaskNotReady
+from .errors import (BudgetExceeded, EngineError, ProcessNotFound, ScriptFailed, StateCorrupt, TaskNotFound,
+                     TaskNotReady)
 from .functions import ClientWaits, model_functions
 from .migration import MigrationRefused, plan_and_migrate
 from .parser import ParsedModel, parse_bundle
+from .sandbox import Exhausted, Limits, current_operation, operation
 from .scripting import RestrictedScriptEngine
 from .serializer import dump_state, load_state
 from .timers import parse_moment
@@ -73,6 +75,12 @@ class _Recorder:
     def ran(self, task) -> None:
         """Callback after every task the engine (or a person) ran."""
         spec = task.task_spec
+        if (op := current_operation()) is not None:
+            try:
+                op.tick()  # a BPMN loop of script tasks spends the operation's CPU deadline too
+            except Exhausted as exc:
+                exc.element = spec.bpmn_id
+                raise
         if not spec.manual:
             if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
                 self.fired.append(_fired(task))
@@ -96,11 +104,14 @@ class _FixedClock:
 
 class Engine:
     def __init__(self, clock, calendar, client_waits: Mapping | None = None,
-                 lane_roles: Mapping[str, str] | None = None, cache_size: int = 512):
+                 lane_roles: Mapping[str, str] | None = None, cache_size: int = 512,
+                 limits: Limits | None = None, on_evaluate: Callable[[str], None] | None = None):
         self.clock = clock
         self.client_waits = ClientWaits(client_waits or {})
         self.calendar = calendar
-        self.script_engine = RestrictedScriptEngine(clock, model_functions(clock, calendar, self.client_waits))
+        self.limits = limits or Limits()
+        self._on_evaluate = on_evaluate
+        self.script_engine = self._script_engine(clock)
         self.lane_roles = dict(lane_roles or {})
         self._models: OrderedDict[str, ParsedModel] = OrderedDict()
         self._live: OrderedDict[tuple, BpmnWorkflow] = OrderedDict()
@@ -203,10 +214,27 @@ class Engine:
             raise MigrationRefused([f"состояние заявки не восстанавливается на новой версии: {exc}"]) from exc
         return step, notes[0].notes
 
+    def sandboxed(self, target: str, *args):
+        """Run a whole function of ``SANDBOXED_CALLS`` (model checks) here, under one operation's
+        CPU deadline (``IsolatedEngine`` runs it in a worker instead)."""
+        import importlib
+        from .sandbox.worker import SANDBOXED_CALLS
+        if target not in SANDBOXED_CALLS:
+            raise ValueError(f"{target} is not a sandboxed call")
+        module, _, name = target.partition(":")
+        try:
+            with operation(self.limits):
+                return getattr(importlib.import_module(module), name)(*args)
+        except Exhausted as exc:
+            raise BudgetExceeded(exc.detail, exc.element, str(exc.resource)) from None
+
     def _script_engine_at(self, moment: datetime) -> RestrictedScriptEngine:
         """A script engine whose clock stands at ``moment`` (a deadline counted from its step's start)."""
-        at = _FixedClock(moment)
-        return RestrictedScriptEngine(at, model_functions(at, self.calendar, self.client_waits))
+        return self._script_engine(_FixedClock(moment))
+
+    def _script_engine(self, clock) -> RestrictedScriptEngine:
+        return RestrictedScriptEngine(clock, model_functions(clock, self.calendar, self.client_waits),
+                                      self.limits, self._on_evaluate)
 
     def keep(self, cache_key: tuple, step: Step) -> None:
         """Remember the live workflow of a step once the caller has stored it under cache_key."""
@@ -236,7 +264,11 @@ class Engine:
 
     def _run(self, workflow, recorder, action: Callable[[], None]) -> None:
         try:
-            action()
+            with operation(self.limits):
+                action()
+        except Exhausted as exc:
+            # The workflow object is left mid-step; callers never store it (the cache lost it too).
+            raise BudgetExceeded(exc.detail, exc.element, str(exc.resource)) from None
         except EngineError:
             raise
         except WorkflowException as exc:

@@ -16,6 +16,7 @@ from ..config import DEFAULT_CLIENT_WAITS
 from ..engine import ModelProblem
 from ..engine.catalog import read_catalog
 from ..engine.functions import model_functions
+from ..engine.sandbox import Exhausted
 from .decisions import check_decision_refs, check_dmn_files
 from .diagram import check_diagram
 from .expressions import ExpressionCheck
@@ -49,7 +50,7 @@ def check_files(files: dict[str, bytes], forms_dir: Path | str | None = None,
 
     contexts = {c.process_id: process_context(c, forms_dir) for _root, c in catalogs}
     environment = sample_environment(client_waits if client_waits is not None else DEFAULT_CLIENT_WAITS)
-    payloads = _payloads(roots, contexts, environment)
+    payloads = _payloads(roots, contexts, environment, out)
     functions = set(model_functions(None, None, None))
     for root, catalog in catalogs:
         check_vocabulary(catalog, forms_dir, out)
@@ -61,14 +62,18 @@ def check_files(files: dict[str, bytes], forms_dir: Path | str | None = None,
     return out.items
 
 
-def _payloads(roots, contexts, environment) -> dict[str, object]:
+def _payloads(roots, contexts, environment, out: Findings) -> dict[str, object]:
     """A sample payload per message name, from the first thrower whose payload evaluates."""
     found = {}
-    for root in roots.values():
+    for name, root in roots.items():
         for message, throwers in message_payloads(root).items():
             for process_id, expression in throwers:
                 try:
                     value = environment.evaluate(expression, dict(contexts.get(process_id, START_DATA)))
+                except Exhausted as exc:
+                    out.error("script-budget", name, process_id,
+                              f"содержимое сообщения «{message}» на пробных данных остановлено: {exc.detail}")
+                    continue
                 except Exception:  # noqa: BLE001  a payload that fails is the engine's to report when thrown
                     continue
                 found.setdefault(message, value)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from ..engine import ProcessCatalog, ScriptNotAllowed
+from ..engine.sandbox import Exhausted
+from ..engine.sandbox.worker import mark_running
 from ..engine.timers import parse_moment
 from .findings import Findings
 from .samples import SAMPLE_MOMENT, form_schema
@@ -37,10 +39,14 @@ class ExpressionCheck:
                 self._evaluate(flow, flow.condition, self.context, "condition-fails", "условие")
 
     def _evaluate(self, element, source: str, context: dict, rule: str, what: str):
+        mark_running(element.id)
         try:
             return self.environment.evaluate(source, dict(context))
         except (ScriptNotAllowed, SyntaxError):
             return _SKIP  # the engine's sandbox check reports it
+        except Exhausted as exc:
+            self.out.error("script-budget", self.catalog.file, element,
+                           f"{what} «{source}» на пробных данных остановлено: {exc.detail}; исправьте выражение")
         except NameError as exc:
             if getattr(exc, "name", None) in self.known:
                 return _SKIP  # set by a script or a decision table while the process runs

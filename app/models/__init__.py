@@ -6,6 +6,7 @@ from .deadline import Breach
 from .deployment import Deployment, DeploymentFile
 from .document import Document
 from .draft import TaskDraft
+from .incident import Incident
 from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
@@ -19,6 +20,6 @@ from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "IntakeWindow",
+__all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
            "Notification", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

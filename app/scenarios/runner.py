@@ -16,7 +16,7 @@ from ..clock import VirtualClock
 from ..config import ROOT
 from ..engine import EngineError
 from ..extensions import db
-from ..workflow.errors import WorkflowError
+from ..workflow.errors import StepFailed, WorkflowError
 from .checks import Diverged, compare, find_task, payload_for
 from .format import Scenario, load_scenario, parse_moment
 
@@ -123,6 +123,10 @@ def _run(scenario: Scenario, model_files: dict[str, bytes], clock: _ScenarioCloc
             problems = compare(instance, step.get("expect") or {})
         except Diverged as exc:
             problems = [str(exc)]
+        except StepFailed as exc:  # the model's code stopped: name the element whose code it was
+            db.session.rollback()
+            result.element_id = exc.element_id or result.element_id
+            problems = [f"шаг не выполнен: {exc}"]
         except (WorkflowError, EngineError) as exc:
             db.session.rollback()
             problems = [f"шаг не выполнен: {exc}"]

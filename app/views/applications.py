@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from .. import applications
 from ..extensions import db
+from ..incidents import incidents_of
+from ..roles import Role
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..workflow.deployments import model_of_id
 
@@ -38,7 +40,9 @@ def card(instance_id: int):
                            timers=applications.timers_of(instance_id),
                            audit=audit, timeline=applications.status_timeline(audit),
                            documents=applications.documents_of_instance(instance_id),
-                           children=applications.children_of(current_user, instance_id))
+                           children=applications.children_of(current_user, instance_id),
+                           incidents=incidents_of(instance_id),
+                           staff=not (current_user.has_role(Role.CLIENT) and len(current_user.roles) == 1))
 
 
 @bp.get("/applications/<int:instance_id>/diagram.json")

@@ -5,6 +5,8 @@ from flask import render_template
 from flask_wtf.csrf import CSRFError
 
 from ..api.errors import http_error, is_api_request
+from ..extensions import db
+from ..workflow.errors import StepFailed
 
 MESSAGES = {
     400: ("Неверный запрос", "Запрос не удалось обработать."),
@@ -23,7 +25,14 @@ def register(app) -> None:
     for code in MESSAGES:
         # A client system asking the API gets JSON even where no API view was reached.
         app.register_error_handler(code, lambda exc, code=code: http_error(exc) if is_api_request() else _page(code))
+    app.register_error_handler(StepFailed, _step_failed)
     # CSRFError is a 400 too; Flask picks the handler of the most specific class.
     app.register_error_handler(CSRFError, lambda exc: _page(
         400, "Форма устарела", "Форма устарела или отправлена не со страницы Витрины. "
                                "Обновите страницу и отправьте её снова."))
+
+
+def _step_failed(exc: StepFailed):
+    """The model's code stopped an operation a page started: say so, nothing was saved."""
+    db.session.rollback()
+    return render_template("errors.html", code=409, title="Шаг не выполнен", text=str(exc)), 409

@@ -25,7 +25,7 @@ from ..roadmap import check_roadmap, prefill as roadmap_prefill
 from ..roles import Role
 from ..task_rights import may_take, on_behalf_of
 from ..workflow.deployments import forms_dir
-from ..workflow.errors import Conflict, InvalidTaskData, NotFound
+from ..workflow.errors import Conflict, InvalidTaskData, NotFound, StepFailed
 from ..workflow.instances import complete_task
 from ..worklist import deadline_state
 from ..workflow.runtime import runtime
@@ -81,6 +81,8 @@ def submit(task_id: str):
                           on_behalf_of=on_behalf_of(current_user, task))
         except InvalidTaskData as exc:
             errors = {e.field: e.message for e in exc.errors}
+        except StepFailed as exc:  # the model's code stopped it: the page keeps what was typed
+            return _page(task, instance, schema, data, {}, status=409, failure=str(exc))
         except Conflict:
             db.session.rollback()
             return _already_done()
@@ -143,7 +145,7 @@ def _take_files(task: OpenTask, instance: ProcessInstance, schema: dict, data: d
     return errors
 
 
-def _page(task, instance, schema, values, errors, *, draft=None, status=200):
+def _page(task, instance, schema, values, errors, *, draft=None, status=200, failure=None):
     file_ids = [values.get(k) for k, p in schema.get("properties", {}).items()
                 if widget_of(p) == "file" and values.get(k)]
     summary = [(path, error_label(path, schema), message) for path, message in errors.items()]
@@ -154,7 +156,7 @@ def _page(task, instance, schema, values, errors, *, draft=None, status=200):
         remarks=remarks_history(instance.id, current_user), questionnaire=_questionnaire(task, instance),
         now=runtime().clock.now(),
         due_state=deadline_state(task, runtime().clock.now()),
-        stand_in=on_behalf_of(current_user, task), papers=task_papers.offer(task.form)), status
+        stand_in=on_behalf_of(current_user, task), papers=task_papers.offer(task.form), failure=failure), status
 
 
 def _questionnaire(task, instance):

@@ -32,7 +32,9 @@ def forms_dir() -> Path:
 def check_bundle(files: dict[str, bytes]) -> ParsedModel:
     """Parse and check a bundle; raise ModelInvalid naming every problem (``.problems``: errors,
     then warnings). A model without errors is returned with its warnings in ``model.warnings``."""
-    return validate_bundle(files, runtime().engine.load, forms_dir(), current_app.config["VITRINA_CLIENT_WAITS"])
+    engine = runtime().engine
+    return validate_bundle(files, engine.load, forms_dir(), current_app.config["VITRINA_CLIENT_WAITS"],
+                           engine.sandboxed)
 
 
 def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = None, *,

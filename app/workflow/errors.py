@@ -34,3 +34,14 @@ class InvalidTaskData(WorkflowError):
 
 class NothingDeployed(WorkflowError):
     http_status = 503
+
+
+class StepFailed(Conflict):
+    """The model's code stopped the operation; nothing of it was saved, an incident holds it."""
+
+    def __init__(self, incident):
+        self.incident_id, self.element_id = incident.id, incident.element_id
+        where = f" (элемент «{incident.element_name or incident.element_id}»)" if incident.element_id else ""
+        super().__init__(f"Шаг не выполнен: ошибка в коде модели процесса{where}: {incident.message}. "
+                         f"Администратор видит инцидент № {incident.id} и может повторить шаг после исправления; "
+                         "отправленные данные сохранены в инциденте.")

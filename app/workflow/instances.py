@@ -15,13 +15,14 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..engine import Step, TaskNotFound, TaskNotReady, ThrownMessage
+from ..engine import BudgetExceeded, ScriptFailed, Step, TaskNotFound, TaskNotReady, ThrownMessage
 from ..extensions import db
 from ..forms import validate as validate_form
 from ..models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
-from ..statuses import InstanceState, TimerEffect, TimerState
+from ..incidents.recording import record_failure
+from ..statuses import IncidentKind, InstanceState, TimerEffect, TimerState
 from .deployments import current_deployment, model_of, model_of_id
-from .errors import ConcurrentUpdate, InvalidTaskData, NotFound, TaskAlreadyDone
+from .errors import ConcurrentUpdate, InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
 from ..deadlines.alarm import notify_alarm
 from .reactions import after_step
 from .runtime import runtime
@@ -36,16 +37,26 @@ def start_process(process_id: str, data: dict | None = None, *, actor: str, regi
                   message: ThrownMessage | None = None) -> ProcessInstance:
     """Start an instance on the latest deployed version (or the one given); with ``message``, on
     the start event that catches it, as a message thrown by another instance would."""
-    with _saving():
-        instance = _start(process_id, data or {}, actor=actor, region=region, company_name=company_name,
-                          company_inn=company_inn, deployment=deployment or current_deployment(),
-                          parent_id=parent_id, message=message)
-        _commit()
+    deployment = deployment or current_deployment()
+    try:
+        with _saving():
+            instance = _start(process_id, data or {}, actor=actor, region=region, company_name=company_name,
+                              company_inn=company_inn, deployment=deployment, parent_id=parent_id, message=message)
+            _commit()
+    except (ScriptFailed, BudgetExceeded) as exc:
+        payload = {"data": data or {}, "region": region, "company_name": company_name, "company_inn": company_inn,
+                   "parent_id": parent_id, "message": [message.name, message.payload] if message else None}
+        raise StepFailed(record_failure(IncidentKind.START, exc, actor=actor, now=runtime().clock.now(),
+                                        process_id=process_id, payload=payload,
+                                        deployment_id=deployment.id)) from exc
     return instance
 
 
 def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, actor: str,
-                  on_behalf_of: str | None = None, validate: bool = True) -> ProcessInstance:
+                  on_behalf_of: str | None = None, validate: bool = True,
+                  note: dict | None = None) -> ProcessInstance:
+    """Complete a ready task with ``data``; ``note`` is added to the audit entry (a retry's
+    administrator). A stop in the model's code opens an incident and raises StepFailed."""
     instance = get_instance(instance_id)
     data = dict(data or {})
     open_rows = _open_task_rows(instance.id)
@@ -61,14 +72,18 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
     try:
         step = engine.complete(_model(instance), instance.engine_state, task_id, data,
                                cache_key=(instance.id, instance.revision))
+        with _saving():  # a message it throws starts another process: its code may fail too
+            _apply(instance, step, actor=actor, on_behalf_of=on_behalf_of, action="completed",
+                   details={"data": data, **_timing(open_task), **(note or {})}, open_rows=open_rows)
+            _commit()
     except TaskNotReady as exc:
         raise TaskAlreadyDone(f"задача уже выполнена или снята: обновите страницу ({exc})") from exc
     except TaskNotFound as exc:
         raise NotFound(f"нет такой задачи в заявке {instance_id}") from exc
-    with _saving():
-        _apply(instance, step, actor=actor, on_behalf_of=on_behalf_of, action="completed",
-               details={"data": data, **_timing(open_task)}, open_rows=open_rows)
-        _commit()
+    except (ScriptFailed, BudgetExceeded) as exc:
+        payload = {"data": data, "on_behalf_of": on_behalf_of, "task_name": open_task.name}
+        raise StepFailed(record_failure(IncidentKind.COMPLETION, exc, actor=actor, now=runtime().clock.now(),
+                                        instance=instance, task_id=str(task_id), payload=payload)) from exc
     return instance
 
 
@@ -91,11 +106,15 @@ def advance_instance(instance_id: int, *, actor: str = SYSTEM,
             return None
     else:
         instance = get_instance(instance_id)
-    step = runtime().engine.advance(_model(instance), instance.engine_state,
-                                    cache_key=(instance.id, instance.revision))
-    with _saving():
-        _apply(instance, step, actor=actor, action="timers")
-        _commit()
+    try:
+        step = runtime().engine.advance(_model(instance), instance.engine_state,
+                                        cache_key=(instance.id, instance.revision))
+        with _saving():
+            _apply(instance, step, actor=actor, action="timers")
+            _commit()
+    except (ScriptFailed, BudgetExceeded) as exc:
+        raise StepFailed(record_failure(IncidentKind.TIMERS, exc, actor=actor, now=runtime().clock.now(),
+                                        instance=instance)) from exc
     return instance
 
 

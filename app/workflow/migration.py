@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from ..engine import MigrationRefused, Step
+from ..engine import BudgetExceeded, MigrationRefused, ScriptFailed, Step
 from ..extensions import db
 from ..models import OpenTask, ProcessInstance, Timer
 from ..statuses import InstanceState, TimerEffect
@@ -63,6 +63,8 @@ def _plan(instance: ProcessInstance, to_version: int) -> tuple[Step, list[str]]:
                                         instance.engine_state)
     except MigrationRefused as exc:
         raise MigrationNotAllowed(exc.reasons) from exc
+    except (ScriptFailed, BudgetExceeded) as exc:
+        raise MigrationNotAllowed([f"код модели новой версии остановлен при переносе: {exc}"]) from exc
 
 
 def preview_migration(instance_id: int, to_version: int) -> MigrationResult:

@@ -8,6 +8,8 @@ from flask import current_app
 
 from ..calendar import WorkingCalendar
 from ..engine import Engine
+from ..engine.isolated import IsolatedEngine
+from ..engine.sandbox import Limits
 from ..roles import LANE_ROLES
 
 
@@ -31,6 +33,10 @@ class LiveCalendar:
     def reload(self) -> None:
         self._current = None
 
+    @property
+    def overrides(self) -> dict[date, bool]:
+        return self.current.overrides
+
     def is_working_day(self, day: date) -> bool:
         return self.current.is_working_day(day)
 
@@ -48,13 +54,21 @@ class LiveCalendar:
 class Runtime:
     clock: object
     calendar: LiveCalendar
-    engine: Engine
+    engine: Engine | IsolatedEngine
     deployment_keys: dict = field(default_factory=dict)  # deployment id -> content hash
 
     @classmethod
-    def create(cls, clock, client_waits: dict, overrides_loader=None) -> "Runtime":
+    def create(cls, clock, client_waits: dict, overrides_loader=None, *, isolated: bool = True,
+               workers: int = 2, limits: dict | None = None) -> "Runtime":
+        """Model code runs in worker processes (``isolated``) unless the caller already is one,
+        as the throw-away app of a deploy-time scenario run is."""
         calendar = LiveCalendar(overrides_loader)
-        engine = Engine(clock, calendar, client_waits, lane_roles={k: v.value for k, v in LANE_ROLES.items()})
+        lane_roles = {k: v.value for k, v in LANE_ROLES.items()}
+        budget = Limits(**(limits or {}))
+        if isolated:
+            engine = IsolatedEngine(clock, calendar, client_waits, lane_roles, limits=budget, workers=workers)
+        else:
+            engine = Engine(clock, calendar, client_waits, lane_roles=lane_roles, limits=budget)
         return cls(clock, calendar, engine)
 
 

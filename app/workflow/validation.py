@@ -10,17 +10,22 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from ..engine import ModelInvalid, ModelProblem, ParsedModel, bundle_hash
+from ..engine import BudgetExceeded, ModelInvalid, ModelProblem, ParsedModel, bundle_hash
 from ..modelcheck import check_files
+
+CHECKS = "app.modelcheck:check_files"
 
 _FINDINGS: dict[tuple, list[ModelProblem]] = {}  # a deploy per test would redo identical work
 
 
 def validate_bundle(files: dict[str, bytes], load, forms_dir: Path | None,
-                    client_waits: dict | None = None) -> ParsedModel:
+                    client_waits: dict | None = None, sandboxed=None) -> ParsedModel:
     """Parse with ``load`` and check; raise ModelInvalid (engine problems first, then the rules'
-    errors, then warnings) or return the model with its warnings in ``model.warnings``."""
-    findings = check_model_files(files, forms_dir, client_waits)
+    errors, then warnings) or return the model with its warnings in ``model.warnings``.
+
+    The rules evaluate the model's expressions on sample data, so they run through
+    ``sandboxed`` (the engine's: in a worker process under the model-code limits)."""
+    findings = check_model_files(files, forms_dir, client_waits, sandboxed)
     try:
         model = load(files)
     except ModelInvalid as exc:
@@ -31,13 +36,29 @@ def validate_bundle(files: dict[str, bytes], load, forms_dir: Path | None,
     return model
 
 
-def check_model_files(files, forms_dir, client_waits=None) -> list[ModelProblem]:
+def check_model_files(files, forms_dir, client_waits=None, sandboxed=None) -> list[ModelProblem]:
     key = (bundle_hash(files), str(forms_dir), _fingerprint(forms_dir), json.dumps(client_waits, sort_keys=True))
     if key not in _FINDINGS:
         if len(_FINDINGS) > 64:
             _FINDINGS.clear()
-        _FINDINGS[key] = check_files(files, forms_dir, client_waits)
+        try:
+            if sandboxed is None:
+                findings = check_files(files, forms_dir, client_waits)
+            else:
+                findings = sandboxed(CHECKS, files, forms_dir, client_waits)
+        except BudgetExceeded as exc:  # stopped from outside: a single C-level operation ran too long
+            return [ModelProblem(_file_of(files, exc.element_id), exc.element_id,
+                                 f"проверка выражений модели остановлена: {exc}", rule="script-budget")]
+        _FINDINGS[key] = findings
     return list(_FINDINGS[key])
+
+
+def _file_of(files: dict[str, bytes], element_id: str | None) -> str:
+    needle = f'id="{element_id}"'.encode() if element_id else None
+    for name, content in sorted(files.items()):
+        if needle and needle in content:
+            return name
+    return next(iter(sorted(files)), "")
 
 
 def check_model(model: ParsedModel, forms_dir: Path | None) -> list[ModelProblem]:
@@ -60,7 +81,7 @@ def _coded(problem: ModelProblem) -> ModelProblem:
         rule = "xml"
     elif reason.startswith("Element '"):  # lxml's schema messages
         rule = "xsd"
-    elif "in model scripts" in reason or "SyntaxError" in reason or "invalid syntax" in reason:
+    elif "SyntaxError" in reason or "invalid syntax" in reason:
         rule = "script-sandbox"
     else:
         rule = "engine"

@@ -1,0 +1,128 @@
+"""The worker process's side: caps its own memory, then serves engine operations one by one."""
+from __future__ import annotations
+
+import importlib
+import resource
+from datetime import date
+
+from . import worker
+from .budget import Limits, Resource, operation
+from .worker import SANDBOXED_CALLS, Request, _models_of, digest, error_to_wire
+
+
+class _RequestClock:
+    """The caller's clock reading for the operation at hand: the worker has no clock of its own."""
+
+    moment = None
+
+    def now(self):
+        return self.moment
+
+
+class _RequestCalendar:
+    """The caller's production calendar (its overrides), rebuilt only when they change."""
+
+    def __init__(self):
+        self._key, self._calendar = None, None
+
+    def use(self, overrides: tuple) -> None:
+        if overrides != self._key or self._calendar is None:
+            from ...calendar import WorkingCalendar
+            self._calendar = WorkingCalendar({date.fromisoformat(d) if isinstance(d, str) else d: w
+                                              for d, w in overrides})
+            self._key = overrides
+
+    def __getattr__(self, name):
+        return getattr(self._calendar, name)
+
+
+class _Server:
+    def __init__(self, marker, limits: Limits):
+        self.marker, self.limits = marker, limits
+        self.clock, self.calendar = _RequestClock(), _RequestCalendar()
+        self.engines: dict[tuple, object] = {}
+
+    def _mark(self, element: str) -> None:
+        self.marker.value = element.encode()[:255]
+
+    def engine(self, config: tuple):
+        engine = self.engines.get(config)
+        if engine is None:
+            from ..runtime import Engine
+            waits, roles = config
+            engine = self.engines[config] = Engine(self.clock, self.calendar, _thaw(waits), dict(roles),
+                                                   cache_size=64, limits=self.limits, on_evaluate=self._mark)
+        return engine
+
+    def handle(self, request: Request):
+        if request.op == "call":
+            return "ok", self.call(request.args["target"], request.args["args"])
+        engine = self.engine(request.config)
+        for key, files in (request.files or {}).items():
+            engine.load(files, key)
+        missing = [key for key in _models_of(request) if engine.cached(key) is None]
+        if missing:
+            return "need_models", missing
+        self.clock.moment = request.now
+        self.calendar.use(request.overrides)
+        model, args = engine.cached(request.model), request.args
+        if request.op == "start":
+            step = engine.start(model, args["process_id"], args["data"], message=args.get("message"))
+        elif request.op in ("complete", "advance"):
+            key = (model.key, digest(args["state"]))
+            if request.op == "complete":
+                step = engine.complete(model, args["state"], args["task_id"], args["data"], cache_key=key)
+            else:
+                step = engine.advance(model, args["state"], cache_key=key)
+        elif request.op == "migrate":
+            step, notes = engine.migrate(model, engine.cached(args["new_model"]), args["state"])
+            step._live = None
+            return "ok", (step, notes)
+        else:
+            raise ValueError(f"unknown engine operation {request.op!r}")
+        engine.keep((model.key, digest(step.state)), step)
+        step._live = None
+        return "ok", step
+
+
+    def call(self, target: str, args: tuple):
+        if target not in SANDBOXED_CALLS:
+            raise ValueError(f"{target} is not a sandboxed call")
+        module, _, name = target.partition(":")
+        function = getattr(importlib.import_module(module), name)
+        with operation(self.limits):
+            return function(*args)
+
+
+def _thaw(items):
+    if isinstance(items, tuple):
+        return {k: _thaw(v) for k, v in items}
+    return items
+
+
+def serve(conn, marker, limits: Limits) -> None:
+    memory = limits.worker_memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    server = _Server(marker, limits)
+    worker._running_hook = server._mark
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        try:
+            reply = server.handle(request)
+        except MemoryError:
+            from ..errors import BudgetExceeded
+            reply = "error", error_to_wire(BudgetExceeded(
+                f"превышен лимит памяти процесса вычислений ({limits.worker_memory_mb} МБ)",
+                marker.value.decode() or None, str(Resource.MEMORY)))
+        except Exception as exc:  # every engine error goes back to the caller, the worker lives on
+            reply = "error", error_to_wire(exc)
+        try:
+            conn.send(reply)
+        except MemoryError:
+            return
+        marker.value = b""
