@@ -16,6 +16,7 @@ from ..form_input import check_options
 from ..form_render import with_options
 from ..forms import FieldError, load_form, validate
 from ..roadmap import check_roadmap
+from ..task_fields import undeclared_fields
 from ..task_rights import may_take, on_behalf_of
 from ..workflow.deployments import forms_dir
 from ..workflow.errors import InvalidTaskData
@@ -141,6 +142,7 @@ def complete(task_id: str):
     # A value from a list kept in the database (the accredited operators) is checked against it now.
     foreign += check_options(schema, data)
     foreign += check_roadmap(task.form, data)  # the page's checks of a detailed roadmap (step 8)
+    foreign += undeclared_fields(schema, data)  # nothing but the form's fields reaches the process
     if foreign:
         # Reported with the form's own findings, so one answer names every field to fix.
         raise InvalidTaskData(foreign + [e for e in validate(schema, data) if e.field not in

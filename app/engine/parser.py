@@ -20,6 +20,7 @@ from .decisions import add_decisions
 from .errors import ModelInvalid, ModelProblem, ScriptNotAllowed
 from .scripting import check_source
 from .timers import install_clocked_timers
+from .xmlfile import DoctypeRefused, read_xml
 
 _VALIDATOR = None
 
@@ -109,12 +110,14 @@ def parse_bundle(files: dict[str, bytes]) -> ParsedModel:
 
 
 def _xml(name: str, content: bytes, problems: list[ModelProblem]):
-    """The parsed file (no entities, no network), or None with the problem recorded."""
+    """The parsed file (no DTD, no entities, no network), or None with the problem recorded."""
     try:
-        return etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        return read_xml(content)
     except etree.XMLSyntaxError as exc:
         problems.append(ModelProblem(name, None, f"not well-formed XML: {exc}"))
-        return None
+    except DoctypeRefused as exc:
+        problems.append(ModelProblem(name, None, str(exc), rule="xml"))
+    return None
 
 
 def _problem_from(exc: ValidationException, file_name: str, tree) -> ModelProblem:

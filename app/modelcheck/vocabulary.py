@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..engine import STATUS_LINES, ProcessCatalog
 from ..forms import FormError, check_schema, load_form
+from ..task_fields import reserved_fields
 from ..roles import LANE_ROLES, role_of_lane
 from ..statuses import vocabulary
 from .findings import Findings
@@ -48,9 +49,14 @@ def _check_form(file, element, form: str, forms_dir: Path, out: Findings) -> Non
                   "или исправьте свойство form задачи")
         return
     try:
-        problems = check_schema(load_form(form, forms_dir))
+        schema = load_form(form, forms_dir)
+        problems = check_schema(schema)
     except FormError as exc:
-        problems = [str(exc)]
+        schema, problems = {}, [str(exc)]
     if problems:
         out.error("form-invalid", file, element, f"форма forms/{form}.json не годится как JSON Schema формы: "
                   f"{'; '.join(problems[:3])}; исправьте файл формы")
+    if reserved := reserved_fields(schema):
+        out.error("form-reserved-field", file, element,
+                  f"форма forms/{form}.json объявляет поля {', '.join(f'«{r}»' for r in reserved)}, которые задаёт "
+                  "только Витрина при подаче заявки (или с подчёркивания): переименуйте поля")

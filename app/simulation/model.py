@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
 
 from ..engine.catalog import ProcessCatalog, read_catalog
+from ..engine.xmlfile import read_xml
 from ..roles import role_of_lane
 from ..statuses import ApplicationStatus, ServiceStatus
 
@@ -168,7 +168,7 @@ def compile_files(files: dict[str, bytes], process_id: str) -> SimModel:
     for name, content in sorted(files.items()):
         if not name.endswith(".bpmn"):
             continue
-        for catalog in read_catalog(etree.fromstring(content), name):
+        for catalog in read_catalog(read_xml(content), name):
             if catalog.process_id == process_id:
                 return compile_catalog(catalog)
     raise ModelNotSimulable(f"процесс «{process_id}» не найден в модели")

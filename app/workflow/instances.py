@@ -17,11 +17,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..engine import BudgetExceeded, ScriptFailed, Step, TaskNotFound, TaskNotReady, ThrownMessage
 from ..extensions import db
-from ..forms import validate as validate_form
+from ..forms import load_form, validate as validate_form
 from ..models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
 from ..incidents.recording import record_failure
 from ..statuses import IncidentKind, InstanceState, TimerEffect, TimerState
-from .deployments import current_deployment, model_of, model_of_id
+from ..task_fields import undeclared_fields
+from .deployments import current_deployment, forms_dir, model_of, model_of_id
 from .errors import ConcurrentUpdate, InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
 from ..deadlines.alarm import notify_alarm
 from .reactions import after_step
@@ -53,10 +54,10 @@ def start_process(process_id: str, data: dict | None = None, *, actor: str, regi
 
 
 def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, actor: str,
-                  on_behalf_of: str | None = None, validate: bool = True,
-                  note: dict | None = None) -> ProcessInstance:
-    """Complete a ready task with ``data``; ``note`` is added to the audit entry (a retry's
-    administrator). A stop in the model's code opens an incident and raises StepFailed."""
+                  on_behalf_of: str | None = None, note: dict | None = None) -> ProcessInstance:
+    """Complete a ready task with ``data``, which must hold only its form's fields and pass the
+    form; ``note`` is added to the audit entry (a retry's administrator). A stop in the model's
+    code opens an incident and raises StepFailed."""
     instance = get_instance(instance_id)
     data = dict(data or {})
     open_rows = _open_task_rows(instance.id)
@@ -64,10 +65,11 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
     if open_task is None:
         raise TaskAlreadyDone(f"задача {task_id} заявки {instance_id} уже выполнена или снята: "
                               "обновите страницу")
-    if validate and open_task.form:
-        errors = validate_form(open_task.form, data)
-        if errors:
-            raise InvalidTaskData(errors)
+    folder = forms_dir()
+    schema = load_form(open_task.form, folder) if open_task.form else {"type": "object", "properties": {}}
+    errors = undeclared_fields(schema, data) + (validate_form(open_task.form, data, folder) if open_task.form else [])
+    if errors:
+        raise InvalidTaskData(errors)
     engine = runtime().engine
     try:
         step = engine.complete(_model(instance), instance.engine_state, task_id, data,

@@ -14,6 +14,7 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from ..engine import ElementInfo, FlowInfo, read_catalog
+from ..engine.xmlfile import DoctypeRefused, read_xml
 from ..extensions import db
 from ..models import Deployment, ProcessInstance
 from ..statuses import InstanceState
@@ -143,13 +144,12 @@ def revert_to(number: int, *, actor: str) -> Deployment:
 # -- reading and comparing ----------------------------------------------------------------
 def _processes(files: dict[str, bytes]) -> dict:
     result = {}
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
     for name in sorted(files):
         if not name.endswith(".bpmn"):
             continue
         try:
-            tree = etree.fromstring(files[name], parser=parser)
-        except etree.XMLSyntaxError:
+            tree = read_xml(files[name])
+        except (etree.XMLSyntaxError, DoctypeRefused):
             continue  # a stored version was checked at deploy; an unreadable one has nothing to compare
         for catalog in read_catalog(tree, name):
             result[catalog.process_id] = catalog

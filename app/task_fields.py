@@ -1,0 +1,53 @@
+"""Only what a form declares reaches the process.
+
+A completion's data is merged into the process data, where the model's own variables live
+(``region`` sets the client's wait, ``agreement_end`` ends the reporting cycle). A page only
+posts its form's inputs; an API client could send anything. So both doors refuse a key the form
+does not declare, at any depth, naming it; and no form may declare a variable that only the
+services set (the application's id and region) or an underscore name.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .forms import FieldError
+
+# Set when the application is filed, from the filing and the instance row, never by a form.
+RESERVED_FIELDS = frozenset({"application_id", "region", "vitrina"})
+
+
+def undeclared_fields(schema: dict, data: Any) -> list[FieldError]:
+    """A FieldError for every key of ``data`` the schema does not declare (dotted path)."""
+    found: list[FieldError] = []
+    _walk(schema, schema, data, "", found)
+    return found
+
+
+def reserved_fields(schema: dict) -> list[str]:
+    """Top-level fields of a form that only the services may set."""
+    return [k for k in (schema.get("properties") or {}) if k in RESERVED_FIELDS or k.startswith("_")]
+
+
+def _walk(node: dict, root: dict, value: Any, path: str, found: list[FieldError]) -> None:
+    node = _resolved(node, root)
+    if isinstance(value, dict) and isinstance(node.get("properties"), dict):
+        properties = node["properties"]
+        titles = {p.get("x-options-title") for p in properties.values() if isinstance(p, dict)}
+        for key, inner in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key in properties and key not in RESERVED_FIELDS and not str(key).startswith("_"):
+                _walk(properties[key], root, inner, where, found)
+            elif key not in titles:
+                found.append(FieldError(where, f"Поля «{key}» нет в форме задачи: отправьте только её поля"))
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for index, item in enumerate(value):
+            _walk(node["items"], root, item, f"{path}.{index}", found)
+
+
+def _resolved(node: Any, root: dict) -> dict:
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+        target: Any = root
+        for part in node["$ref"][2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        return target if isinstance(target, dict) else {}
+    return node if isinstance(node, dict) else {}
