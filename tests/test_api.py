@@ -371,7 +371,7 @@ def test_completion_errors_name_the_field_and_a_second_completion_is_409(api, us
     assert error["field"] == "comment"
     assert error["errors"] == [{"field": "comment", "message": "Укажите комментарий: он будет направлен Клиенту"}]
     wrong = error_of(api("cpe77", "POST", url, json={"data": {"decision": "maybe", "extra": 1}}), 422)
-    assert wrong["field"] == "decision"
+    assert wrong["field"] == "decision" and [e["field"] for e in wrong["errors"]] == ["decision", "extra"]
     assert error_of(api("cpe77", "POST", url, json={"decision": "approve"}), 400, "bad_json")["field"] == "data"
     assert error_of(api("cpe77", "POST", url, json={"data": ["approve"]}), 400)["field"] == "data"
     assert error_of(api("cpe77", "POST", url, data="decision=approve"), 400, "bad_json")

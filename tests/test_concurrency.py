@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from app.engine import Engine
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.errors import ConcurrentUpdate, TaskAlreadyDone
 from app.deadlines.sweep import fire_due_timers
 from app.workflow.instances import complete_task, get_instance, start_process
+from app.workflow.runtime import runtime
 from app.demo_data import sample
 from tests.conftest import ROOT
 from tests.helpers import complete, open_tasks, task_named
@@ -32,7 +32,9 @@ def two_open_tasks(app, clock):
 
 def _paused_completion(app, instance_id, task, data, paused, release, outcome):
     """Complete a task in another thread, pausing after the engine step and before the write."""
-    original = Engine.complete
+    with app.app_context():
+        engine_class = type(runtime().engine)  # the isolated engine in the app, the plain one elsewhere
+    original = engine_class.complete
     me = threading.current_thread()
 
     def complete_then_wait(self, *args, **kwargs):
@@ -43,14 +45,14 @@ def _paused_completion(app, instance_id, task, data, paused, release, outcome):
         return step
 
     with app.app_context():
-        Engine.complete = complete_then_wait
+        engine_class.complete = complete_then_wait
         try:
             complete_task(instance_id, task.task_id, data, actor="slow")
             outcome.append("saved")
         except ConcurrentUpdate as exc:
             outcome.append(exc)
         finally:
-            Engine.complete = original
+            engine_class.complete = original
 
 
 def race(app, instance, slow_task, fast_action):

@@ -142,11 +142,11 @@ def complete(task_id: str):
     # A value from a list kept in the database (the accredited operators) is checked against it now.
     foreign += check_options(schema, data)
     foreign += check_roadmap(task.form, data)  # the page's checks of a detailed roadmap (step 8)
-    foreign += undeclared_fields(schema, data)  # nothing but the form's fields reaches the process
-    if foreign:
+    unknown = undeclared_fields(schema, data)  # nothing but the form's fields reaches the process
+    if foreign or unknown:
         # Reported with the form's own findings, so one answer names every field to fix.
         raise InvalidTaskData(foreign + [e for e in validate(schema, data) if e.field not in
-                                         {f.field for f in foreign}])
+                                         {f.field for f in foreign}] + unknown)
     complete_task(instance.id, task.task_id, data, actor=user.email, on_behalf_of=on_behalf_of(user, task))
     drop_drafts(task.task_id)
     instance = applications.visible_instance(user, instance.id) or instance

@@ -22,7 +22,8 @@ def test_model_command(folder):
     try:
         files, scenarios = read_bundle(folder), read_scenarios(folder)
         results = run_scenarios(files, scenarios, forms_dir=current_app.config["VITRINA_FORMS_DIR"],
-                                client_waits=current_app.config["VITRINA_CLIENT_WAITS"])
+                                client_waits=current_app.config["VITRINA_CLIENT_WAITS"],
+                                model_limits=current_app.config["VITRINA_MODEL_LIMITS"])
     except ScenarioFormatError as exc:
         click.secho("Сценарии не по формату:", fg="red", err=True)
         for error in exc.errors:

@@ -13,7 +13,8 @@ def refuse_broken_scenarios(files: dict[str, bytes], scenarios: dict[str, bytes]
     ``scenario-format``) naming each scenario and the step that diverged."""
     try:
         results = run_scenarios(files, scenarios, forms_dir=current_app.config["VITRINA_FORMS_DIR"],
-                                client_waits=current_app.config["VITRINA_CLIENT_WAITS"])
+                                client_waits=current_app.config["VITRINA_CLIENT_WAITS"],
+                                model_limits=current_app.config["VITRINA_MODEL_LIMITS"])
     except ScenarioFormatError as exc:
         raise ModelInvalid([ModelProblem(e.split(":", 1)[0], None, e.split(": ", 1)[-1], rule="scenario-format")
                             for e in exc.errors]) from None

@@ -53,8 +53,11 @@ class ScenarioResult:
 
 
 def run_scenarios(model_files: dict[str, bytes], scenario_files: dict[str, bytes], *,
-                  forms_dir: str | Path | None = None, client_waits: dict | None = None) -> list[ScenarioResult]:
-    """Run every scenario on the model; ScenarioFormatError if a file does not follow the format."""
+                  forms_dir: str | Path | None = None, client_waits: dict | None = None,
+                  model_limits: dict | None = None) -> list[ScenarioResult]:
+    """Run every scenario on the model; ScenarioFormatError if a file does not follow the format.
+
+    The model's code runs in the worker processes under ``model_limits``, as it will at run time."""
     from ..config import DEFAULT_CLIENT_WAITS
     from .format import ScenarioFormatError
     scenarios, errors = [], []
@@ -76,6 +79,7 @@ def run_scenarios(model_files: dict[str, bytes], scenario_files: dict[str, bytes
             "SQLALCHEMY_ENGINE_OPTIONS": {}, "VITRINA_START_SCHEDULER": False, "VITRINA_SMTP_URL": None,
             "VITRINA_FORMS_DIR": str(forms_dir or ROOT / "forms"),
             "VITRINA_CLIENT_WAITS": client_waits if client_waits is not None else dict(DEFAULT_CLIENT_WAITS),
+            "VITRINA_MODEL_LIMITS": model_limits or {},
         })
         with app.app_context():
             try:

@@ -67,7 +67,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
                               "обновите страницу")
     folder = forms_dir()
     schema = load_form(open_task.form, folder) if open_task.form else {"type": "object", "properties": {}}
-    errors = undeclared_fields(schema, data) + (validate_form(open_task.form, data, folder) if open_task.form else [])
+    errors = (validate_form(open_task.form, data, folder) if open_task.form else []) + undeclared_fields(schema, data)
     if errors:
         raise InvalidTaskData(errors)
     engine = runtime().engine
