@@ -16,7 +16,8 @@ DEFAULT_CLIENT_WAITS = {"remarks": 10, "originals": 20, "consultation_offer": 10
 
 def defaults(instance_path: str) -> dict:
     return {
-        "SECRET_KEY": "dev-only-change-me",
+        # No default key: app/secret_key.py reads the one `vitrina setup` generated.
+        "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'vitrina.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "VITRINA_BPMN_DIR": str(ROOT / "bpmn"),
