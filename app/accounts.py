@@ -54,6 +54,26 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def user_for_session(session_id: str | None) -> User | None:
+    """The user a session's id ("<user id>:<session version>", see ``User.get_id``) stands for,
+    or None when the account was deactivated or its sessions were ended since the login."""
+    user_id, _, version = (session_id or "").partition(":")
+    try:
+        user = db.session.get(User, int(user_id))
+        version = int(version)
+    except ValueError:
+        return None
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Log ``user`` out everywhere: every session of theirs ends on its next request."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def create_user(email: str, full_name: str, password: str, roles: Iterable[Role | str], *,
                 region: str | None = None, company_inn: str | None = None,
                 company_name: str | None = None, phone: str | None = None) -> User:

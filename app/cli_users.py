@@ -83,7 +83,7 @@ def users_set_password(email, password):
         set_password(user, password)
     except AccountError as exc:
         _refuse(exc)
-    click.echo(f"Пароль пользователя {user.email} изменён")
+    click.echo(f"Пароль пользователя {user.email} изменён; его открытые сеансы завершены")
 
 
 @users_group.command("token")

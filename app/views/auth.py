@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..accounts import authenticate
-from ..extensions import db, login_manager
+from ..accounts import authenticate, end_sessions, user_for_session
+from ..extensions import login_manager
 from ..models import User
 
 bp = Blueprint("auth", __name__)
@@ -16,13 +16,10 @@ WRONG_CREDENTIALS = "Неверный e-mail или пароль"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
-    # A deactivated account loses its open sessions on the next request, not at their expiry.
-    return user if user is not None and user.is_active else None
+def load_user(session_id: str) -> User | None:
+    # A deactivated account, a changed password or «Выйти на всех устройствах» ends the open
+    # sessions on their next request, not at their expiry.
+    return user_for_session(session_id)
 
 
 @login_manager.unauthorized_handler
@@ -52,9 +49,20 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    return _logged_out("Вы вышли из системы.")
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    end_sessions(current_user)
+    return _logged_out("Вы вышли на всех устройствах.")
+
+
+def _logged_out(message: str):
     logout_user()
     session.clear()
-    flash("Вы вышли из системы.")
+    flash(message)
     return redirect(url_for("auth.login"))
 
 
