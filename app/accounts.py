@@ -14,9 +14,11 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ru import inn as stdnum_inn
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import throttle
 from .extensions import db
 from .models import User, UserRole
 from .roles import Role
+from .statuses import ThrottleScope
 
 MIN_PASSWORD_LENGTH = 8
 # Roles whose holder acts for one region only.
@@ -51,6 +53,20 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.check_password(password or "") or not user.is_active:
         return None
+    return user
+
+
+def log_in(email: str, password: str, address: str | None) -> User | None:
+    """``authenticate``, throttled per account and per client address: throttle.Throttled when
+    either has failed too often lately (then not even a right password is tried)."""
+    keys = {ThrottleScope.ACCOUNT: normalise_email(email), ThrottleScope.ADDRESS: address}
+    throttle.check(keys)
+    user = authenticate(email, password)
+    if user is None:
+        throttle.record_failure(keys)
+    else:
+        # Only the account's count: an address that fails with many accounts stays suspect.
+        throttle.clear(ThrottleScope.ACCOUNT, keys[ThrottleScope.ACCOUNT])
     return user
 
 

@@ -6,13 +6,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..accounts import authenticate, end_sessions, user_for_session
+from ..accounts import end_sessions, log_in, user_for_session
 from ..extensions import login_manager
 from ..models import User
+from ..throttle import Throttled
 
 bp = Blueprint("auth", __name__)
 
 WRONG_CREDENTIALS = "Неверный e-mail или пароль"
+THROTTLED = "Слишком много неудачных попыток входа. Повторите через {minutes} мин."
 
 
 @login_manager.user_loader
@@ -32,18 +34,23 @@ def login():
     target = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
         return redirect(target)
-    error, email = None, ""
-    if request.method == "POST":
-        email = request.form.get("email", "")
-        user = authenticate(email, request.form.get("password", ""))
-        if user is not None:
-            # A fresh session on login: whatever an attacker planted before it is dropped.
-            session.clear()
-            login_user(user)
-            return redirect(target)
-        error = WRONG_CREDENTIALS
-    return render_template("auth/login.html", error=error, email=email,
-                           next=request.values.get("next", ""))
+    if request.method == "GET":
+        return _login_page()
+    email = request.form.get("email", "")
+    try:
+        user = log_in(email, request.form.get("password", ""), request.remote_addr)
+    except Throttled as exc:
+        return _login_page(THROTTLED.format(minutes=exc.minutes), email), 429, {"Retry-After": str(exc.seconds)}
+    if user is None:
+        return _login_page(WRONG_CREDENTIALS, email)
+    # A fresh session on login: whatever an attacker planted before it is dropped.
+    session.clear()
+    login_user(user)
+    return redirect(target)
+
+
+def _login_page(error: str | None = None, email: str = ""):
+    return render_template("auth/login.html", error=error, email=email, next=request.values.get("next", ""))
 
 
 @bp.post("/logout")
