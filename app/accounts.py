@@ -14,13 +14,12 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ru import inn as stdnum_inn
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import throttle
+from . import password_policy, throttle
 from .extensions import db
 from .models import User, UserRole
 from .roles import Role
 from .statuses import ThrottleScope
 
-MIN_PASSWORD_LENGTH = 8
 # Roles whose holder acts for one region only.
 REGIONAL_ROLES = frozenset({Role.CPE, Role.CLIENT})
 
@@ -98,7 +97,7 @@ def create_user(email: str, full_name: str, password: str, roles: Iterable[Role 
         raise AccountError("email", "Неверный e-mail: ожидается адрес вида name@example.ru")
     if find_user(email) is not None:
         raise AccountError("email", "Пользователь с таким e-mail уже есть")
-    _check_password(password)
+    _check_password(password, email, full_name)
     user = User(email=email, is_active=True)
     _apply_profile(user, full_name=full_name, roles=roles, region=region, company_inn=company_inn,
                    company_name=company_name, phone=phone)
@@ -119,7 +118,8 @@ def update_user(user: User, *, full_name: str, roles: Iterable[Role | str], regi
 
 
 def set_password(user: User, password: str) -> None:
-    _check_password(password)
+    """A new password; every open session of ``user`` ends (see ``User.set_password``)."""
+    _check_password(password, user.email, user.full_name)
     user.set_password(password)
     db.session.commit()
 
@@ -218,9 +218,9 @@ def _parse_roles(roles) -> set[Role]:
     return parsed
 
 
-def _check_password(password: str | None) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError("password", f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов")
+def _check_password(password: str | None, email: str | None, full_name: str | None) -> None:
+    if problem := password_policy.problem(password, password_policy.personal_words(email, full_name)):
+        raise AccountError("password", problem)
 
 
 def _check_inn(inn: str | None) -> None:
