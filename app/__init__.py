@@ -37,9 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["vitrina"] = Runtime.create(clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides)
 
     from .views import admin_users, applications, auth, errors, filters, notifications, sla, vendor
-    from .views import client, documents, task_form, tasks
+    from .views import client, documents, security, task_form, tasks
     filters.register(app)
     errors.register(app)
+    security.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(applications.bp)
     app.register_blueprint(tasks.bp)
