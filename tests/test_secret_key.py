@@ -9,7 +9,6 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 from app import create_app, secret_key
-from app.extensions import db
 from app.secret_key import DEVELOPMENT_KEY, InsecureSecretKey, refuse_insecure
 
 
@@ -34,10 +33,9 @@ def _cookie(key: str, data: dict) -> str:
     return SecureCookieSessionInterface().get_signing_serializer(signer).dumps(data)
 
 
-def test_setup_writes_a_private_key_that_every_restart_uses(app, tmp_path, bare_instance):
+def test_setup_writes_a_private_key_that_every_restart_uses(app, tmp_path, bare_instance, migrations):
     assert _restart(tmp_path).config["SECRET_KEY"] is None
     app.instance_path = str(bare_instance)
-    db.drop_all()
     first = app.test_cli_runner().invoke(args=["setup", "--no-demo"])
     assert first.exit_code == 0, first.output
     assert "Секретный ключ сессий записан" in first.output
