@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as SAEngine
 
-from . import config as app_config
+from . import config as app_config, secret_key
 from .clock import SystemClock
 from .extensions import csrf, db, login_manager, migrate
 from .workflow.runtime import Runtime
@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("VITRINA_INSTANCE_PATH") or
                 os.path.join(app_config.ROOT, "instance"), instance_relative_config=True)
     app.config.from_mapping(app_config.defaults(app.instance_path))
+    app.config["SECRET_KEY"] = secret_key.read(app.instance_path)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(app_config.from_environment())
     if test_config:
@@ -38,9 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         workers=app.config["VITRINA_ENGINE_WORKERS"], limits=app.config["VITRINA_MODEL_LIMITS"])
 
     from .views import admin_users, applications, auth, errors, filters, notifications, sla, vendor
-    from .views import client, documents, task_form, tasks
+    from .views import client, documents, security, task_form, tasks
     filters.register(app)
     errors.register(app)
+    security.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(applications.bp)
     app.register_blueprint(tasks.bp)

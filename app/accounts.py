@@ -14,11 +14,12 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ru import inn as stdnum_inn
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import password_policy, throttle
 from .extensions import db
 from .models import User, UserRole
 from .roles import Role
+from .statuses import ThrottleScope
 
-MIN_PASSWORD_LENGTH = 8
 # Roles whose holder acts for one region only.
 REGIONAL_ROLES = frozenset({Role.CPE, Role.CLIENT})
 
@@ -54,6 +55,40 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def log_in(email: str, password: str, address: str | None) -> User | None:
+    """``authenticate``, throttled per account and per client address: throttle.Throttled when
+    either has failed too often lately (then not even a right password is tried)."""
+    keys = {ThrottleScope.ACCOUNT: normalise_email(email), ThrottleScope.ADDRESS: address}
+    throttle.check(keys)
+    user = authenticate(email, password)
+    if user is None:
+        throttle.record_failure(keys)
+    else:
+        # Only the account's count: an address that fails with many accounts stays suspect.
+        throttle.clear(ThrottleScope.ACCOUNT, keys[ThrottleScope.ACCOUNT])
+    return user
+
+
+def user_for_session(session_id: str | None) -> User | None:
+    """The user a session's id ("<user id>:<session version>", see ``User.get_id``) stands for,
+    or None when the account was deactivated or its sessions were ended since the login."""
+    user_id, _, version = (session_id or "").partition(":")
+    try:
+        user = db.session.get(User, int(user_id))
+        version = int(version)
+    except ValueError:
+        return None
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Log ``user`` out everywhere: every session of theirs ends on its next request."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def create_user(email: str, full_name: str, password: str, roles: Iterable[Role | str], *,
                 region: str | None = None, company_inn: str | None = None,
                 company_name: str | None = None, phone: str | None = None) -> User:
@@ -62,7 +97,7 @@ def create_user(email: str, full_name: str, password: str, roles: Iterable[Role 
         raise AccountError("email", "Неверный e-mail: ожидается адрес вида name@example.ru")
     if find_user(email) is not None:
         raise AccountError("email", "Пользователь с таким e-mail уже есть")
-    _check_password(password)
+    _check_password(password, email, full_name)
     user = User(email=email, is_active=True)
     _apply_profile(user, full_name=full_name, roles=roles, region=region, company_inn=company_inn,
                    company_name=company_name, phone=phone)
@@ -83,7 +118,8 @@ def update_user(user: User, *, full_name: str, roles: Iterable[Role | str], regi
 
 
 def set_password(user: User, password: str) -> None:
-    _check_password(password)
+    """A new password; every open session of ``user`` ends (see ``User.set_password``)."""
+    _check_password(password, user.email, user.full_name)
     user.set_password(password)
     db.session.commit()
 
@@ -182,9 +218,9 @@ def _parse_roles(roles) -> set[Role]:
     return parsed
 
 
-def _check_password(password: str | None) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError("password", f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов")
+def _check_password(password: str | None, email: str | None, full_name: str | None) -> None:
+    if problem := password_policy.problem(password, password_policy.personal_words(email, full_name)):
+        raise AccountError("password", problem)
 
 
 def _check_inn(inn: str | None) -> None:

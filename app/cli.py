@@ -194,9 +194,12 @@ def calendar_override(day, working, decree):
 @click.option("--demo/--no-demo", default=True, help="Демо-данные при первом запуске.")
 @with_appcontext
 def setup_command(demo):
-    """Подготовить базу: миграции, развёртывание модели, демо-данные при первом запуске."""
+    """Подготовить установку: секретный ключ, миграции, развёртывание модели, демо-данные при первом запуске."""
     from flask_migrate import upgrade
+    from . import secret_key
     from .workflow.deployments import deploy_bundle, read_bundle
+    if secret_key.ensure(current_app.instance_path):
+        click.echo(f"Секретный ключ сессий записан в {secret_key.path(current_app.instance_path)}")
     upgrade(revision="heads")
     deployment, created = deploy_bundle(read_bundle(current_app.config["VITRINA_BPMN_DIR"]), actor="setup",
                                         once=True)
@@ -219,6 +222,11 @@ def serve_command(host, port, threads):
     import logging
     from waitress import serve
     from .deadlines.alarm import Alarm
+    from .secret_key import InsecureSecretKey, refuse_insecure
+    try:
+        refuse_insecure(current_app.config)
+    except InsecureSecretKey as exc:
+        _fail(str(exc))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = current_app._get_current_object()
     alarm = Alarm(app)

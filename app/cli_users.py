@@ -57,7 +57,7 @@ def users_list():
 @click.option("--company-name", help="Название компании клиента.")
 @click.option("--phone", help="Телефон.")
 @click.option("--password", prompt="Пароль", hide_input=True, confirmation_prompt="Пароль ещё раз",
-              help="Пароль (не короче 8 символов); без опции будет запрошен.")
+              help="Пароль (не короче 10 символов, не из распространённых); без опции будет запрошен.")
 @with_appcontext
 def users_create(email, full_name, roles, region, company_inn, company_name, phone, password):
     """Создать пользователя."""
@@ -73,7 +73,7 @@ def users_create(email, full_name, roles, region, company_inn, company_name, pho
 @users_group.command("set-password")
 @click.argument("email")
 @click.option("--password", prompt="Новый пароль", hide_input=True, confirmation_prompt="Пароль ещё раз",
-              help="Новый пароль (не короче 8 символов); без опции будет запрошен.")
+              help="Новый пароль (не короче 10 символов, не из распространённых); без опции будет запрошен.")
 @with_appcontext
 def users_set_password(email, password):
     """Задать пользователю новый пароль."""
@@ -83,7 +83,7 @@ def users_set_password(email, password):
         set_password(user, password)
     except AccountError as exc:
         _refuse(exc)
-    click.echo(f"Пароль пользователя {user.email} изменён")
+    click.echo(f"Пароль пользователя {user.email} изменён; его открытые сеансы завершены")
 
 
 @users_group.command("token")

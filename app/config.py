@@ -16,7 +16,8 @@ DEFAULT_CLIENT_WAITS = {"remarks": 10, "originals": 20, "consultation_offer": 10
 
 def defaults(instance_path: str) -> dict:
     return {
-        "SECRET_KEY": "dev-only-change-me",
+        # No default key: app/secret_key.py reads the one `vitrina setup` generated.
+        "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'vitrina.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "VITRINA_BPMN_DIR": str(ROOT / "bpmn"),
@@ -30,6 +31,12 @@ def defaults(instance_path: str) -> dict:
         "VITRINA_MODEL_LIMITS": {},
         # The session cookie is not sent on cross-site POSTs: a second line behind the CSRF token.
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # No script reads it, so none injected into a page can steal it.
+        "SESSION_COOKIE_HTTPONLY": True,
+        # Secure on every HTTPS answer anyway (app/views/security.py); True sends it over HTTPS only.
+        "SESSION_COOKIE_SECURE": False,
+        # How many reverse proxies in front set X-Forwarded-For/-Proto; 0 believes none of them.
+        "VITRINA_TRUSTED_PROXIES": 0,
         # A CSRF token lives as long as the session, so a form left open over lunch still posts.
         "WTF_CSRF_TIME_LIMIT": None,
     }
@@ -41,6 +48,10 @@ def from_environment() -> dict:
         config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(url)
     if secret := os.environ.get("VITRINA_SECRET_KEY"):
         config["SECRET_KEY"] = secret
+    if (secure := os.environ.get("VITRINA_SECURE_COOKIES")) is not None:
+        config["SESSION_COOKIE_SECURE"] = secure.strip().lower() in ("1", "true", "yes", "on")
+    if proxies := os.environ.get("VITRINA_TRUSTED_PROXIES"):
+        config["VITRINA_TRUSTED_PROXIES"] = int(proxies)
     if waits := os.environ.get("VITRINA_CLIENT_WAITS"):
         config["VITRINA_CLIENT_WAITS"] = json.loads(waits)
     if workers := os.environ.get("VITRINA_ENGINE_WORKERS"):

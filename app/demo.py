@@ -80,7 +80,7 @@ def seed_demo() -> bool:
 
 
 # One password for every demo account: they exist to be tried, and are listed in the README.
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "vitrina-demo"
 
 # (e-mail, name, roles, region, company INN, company name): the clients are companies of the
 # demo applications above, so each sees its own ones.

@@ -101,6 +101,14 @@ class NotificationKind(StrEnum):
 
 
 
+class ThrottleScope(StrEnum):
+    """What a run of failed sign-ins is counted against (app/throttle.py)."""
+
+    ACCOUNT = "account"  # the e-mail typed on the login page, known or not
+    ADDRESS = "address"  # the client address of login attempts, whichever accounts it tries
+    TOKEN_ADDRESS = "token_address"  # the client address presenting unknown or revoked API tokens
+
+
 class SimulationState(StrEnum):
     """Lifecycle of a simulation run started from the analysts' page."""
 

@@ -112,6 +112,18 @@ def app(backend, tmp_path, clock, pg_schema, extra_config):
         db.engine.dispose()
 
 
+@pytest.fixture
+def migrations(app):
+    """For a test that runs ``vitrina setup`` or ``db upgrade``: no tables before it, and Alembic's
+    version table dropped after it (``drop_all`` leaves that table, and a later test's upgrade on
+    the shared PostgreSQL schema would take the schema for migrated already)."""
+    db.drop_all()
+    yield
+    db.session.remove()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 class FreshRequestClient(FlaskClient):
     """A test client whose every request starts with an empty ``g``, as each does in production.
 

@@ -137,7 +137,7 @@ def test_admin_lists_creates_and_edits_users(client, users):
 def test_admin_resets_a_password(client, users):
     login(client, "admin@test.ru")
     short = client.post(f"/admin/users/{users['mo'].id}/password", data={"password": "short"})
-    assert short.status_code == 422 and "не короче 8 символов" in short.get_data(as_text=True)
+    assert short.status_code == 422 and "не короче 10 символов" in short.get_data(as_text=True)
     client.post(f"/admin/users/{users['mo'].id}/password", data={"password": "brand-new-pass"})
     client.post("/logout")
     assert WRONG in login(client, "mo@test.ru").get_data(as_text=True)
@@ -155,7 +155,8 @@ def test_admin_cannot_lock_themselves_out(client, users):
 @pytest.mark.parametrize("changes,field,message", [
     ({"email": "not-an-email"}, "email", "Неверный e-mail"),
     ({"email": "cpe77@test.ru"}, "email", "Пользователь с таким e-mail уже есть"),
-    ({"password": "1234567"}, "password", "Пароль должен быть не короче 8 символов"),
+    ({"password": "123456789"}, "password", "Пароль должен быть не короче 10 символов"),
+    ({"password": "password123"}, "password", "Пароль входит в список самых распространённых паролей"),
     ({"roles": ["boss"]}, "roles", "Неизвестная роль «boss»"),
     ({"roles": []}, "roles", "Выберите хотя бы одну роль"),
     ({"region": ""}, "region", "Пользователю ЦПЭ и клиенту нужен регион"),

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Breach, Notification, Timer
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.instances import get_instance, start_process
-from tests.conftest import ROOT, moscow
+from tests.conftest import PASSWORD, ROOT, moscow
 from tests.helpers import complete, task_named
 from tests.test_regulation_paths import (
     AGREEMENT, CHECK, CONFIRMATION, CRM, MO_APPROVAL, MO_REMARKS, REFUSE_2_2, REMARKS, ROADMAP,
@@ -61,7 +61,7 @@ def staff(app, fast_hashing):
         "ops": ("ops@test.ru", ["ops_rec"], None, None),
     }
     for email, roles, region, inn in people.values():
-        create_user(email, email.split("@")[0], "password123", roles, region=region, company_inn=inn,
+        create_user(email, email.split("@")[0], PASSWORD, roles, region=region, company_inn=inn,
                     company_name="ООО «Ромашка»" if inn else None)
     return {k: v[0] for k, v in people.items()}
 

@@ -26,6 +26,7 @@ HTTP_MESSAGES = {
     413: ("too_large", "Запрос слишком большой"),
     415: ("unsupported_media_type", "Неподдерживаемый тип содержимого"),
     422: ("invalid", "Данные не прошли проверку"),
+    429: ("too_many_requests", "Слишком много запросов; повторите позже"),
     500: ("internal_error", "Внутренняя ошибка сервера; попробуйте позже"),
     503: ("unavailable", "Сервис временно недоступен"),
 }
@@ -45,6 +46,7 @@ class ApiError(Exception):
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
         super().__init__(message)
         self.message, self.field = message, field
+        self.headers: dict[str, str] = {}
         if code:
             self.code = code
 
@@ -59,6 +61,14 @@ class Unauthorized(ApiError):
 
 class Forbidden(ApiError):
     status, code = 403, "forbidden"
+
+
+class TooManyAttempts(ApiError):
+    status, code = 429, "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.headers["Retry-After"] = str(retry_after)
 
 
 class Invalid(ApiError):
@@ -88,7 +98,9 @@ def _sentence(text: str) -> str:
 
 
 def _api_error(exc: ApiError):
-    return error_response(exc.status, exc.code, exc.message, exc.field)
+    response = error_response(exc.status, exc.code, exc.message, exc.field)
+    response.headers.update(exc.headers)
+    return response
 
 
 def _workflow_error(exc: WorkflowError):

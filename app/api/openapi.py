@@ -36,6 +36,8 @@ ERROR_RESPONSES = {
     409: ("Conflict", "Задача уже выполнена, уже взята или заявку одновременно изменили; model_incident — код модели "
                "остановил шаг, ничего не сохранено, данные в инциденте (поле incident)"),
     422: ("Invalid", "Данные не прошли проверку; errors называет каждое поле"),
+    429: ("TooManyAttempts", "Слишком много запросов с неверным токеном с этого адреса; заголовок Retry-After "
+                             "говорит, через сколько секунд повторить"),
     503: ("Unavailable", "Модель процесса не развёрнута"),
 }
 
@@ -167,7 +169,7 @@ TASK_ID = [{"$ref": "#/components/parameters/taskId"}]
 def _operation(op_id: str, summary: str, ok: dict, *errors: int, body: dict | None = None, params=(),
                description: str | None = None) -> dict:
     operation = {"operationId": op_id, "summary": summary, "parameters": list(params),
-                 "responses": {**ok, **_errors(401, *errors)}}
+                 "responses": {**ok, **_errors(401, 429, *errors)}}
     if description:
         operation["description"] = description
     if body:

@@ -10,6 +10,7 @@ from .incident import Incident
 from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
+from .login_failure import LoginFailure
 from .notification import Notification
 from .operator import (ApplicationOperator, Operator, OperatorEvent, OperatorEvidence, OperatorRequirement,
                        OperatorUser)
@@ -21,5 +22,5 @@ from .user import User, UserRole
 from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
-           "Notification", "OpenTask",
+           "LoginFailure", "Notification", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

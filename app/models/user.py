@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     company_name: Mapped[str | None] = mapped_column(String(500))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    # Part of every session's user id (see get_id): raising it ends every session of the user.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     # Loaded with the user: every request asks for the current user's roles.
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin",
@@ -73,8 +75,19 @@ class User(UserMixin, db.Model):
     def has_role(self, role: Role | str) -> bool:
         return any(r.role == str(role) for r in self.role_rows)
 
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session; a session made before the version changed no
+        # longer matches (app.accounts.user_for_session).
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session of this user ends on its next request (logged in again, they go on)."""
+        self.session_version = (self.session_version or 0) + 1
+
     def set_password(self, password: str) -> None:
+        # Whoever knew the old password may be logged in with it: a new one ends their sessions.
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

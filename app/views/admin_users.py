@@ -6,7 +6,7 @@ and these pages refuse the same things with the same messages, shown next to the
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from .. import accounts
@@ -89,7 +89,9 @@ def reset_password(user_id: int):
         return render_template("admin/user_form.html", user=user, values=values,
                                errors={"new_password": exc.message}, roles=list(Role),
                                chosen={r.value for r in user.roles}), 422
-    flash(f"Пароль пользователя {user.email} изменён.")
+    if user.id == current_user.id:
+        login_user(user)  # the new password ended every session: this one goes on
+    flash(f"Пароль пользователя {user.email} изменён; открытые с прежним паролем сеансы завершены.")
     return redirect(url_for(".edit", user_id=user.id))
 
 

@@ -16,6 +16,7 @@ from ..simulation.params import ParamsInvalid
 from ..statuses import SimulationState
 from ..workflow.errors import NothingDeployed
 from .guards import restrict_to
+from .security import framed_by_own_pages
 
 bp = Blueprint("simulation", __name__, url_prefix="/simulation")
 restrict_to(bp, Role.ANALYST, Role.PROCESS_OWNER, Role.ADMIN)
@@ -75,6 +76,7 @@ def progress(run_id: int):
 
 
 @bp.get("/<int:run_id>/report")
+@framed_by_own_pages
 def report(run_id: int):
     run = _get(run_id)
     if not run.report_html:

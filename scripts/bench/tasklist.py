@@ -52,7 +52,7 @@ REGIONS = [f"{n:02d}" for n in range(1, 86)]
 REGION = "77"  # the measured ЦПЭ user's region
 TARGET_CPE_TASKS = 1200
 USER = "cpe77@bench.ru"
-PASSWORD = "benchmark1"
+PASSWORD = "benchmark-42"
 CHUNK = 1000
 
 # Stopping points of the main process: (name, the tasks completed to get there as

@@ -103,7 +103,7 @@ def sweep(applications: int, client_waits: int, tmp: str) -> None:
         for email, roles, region in [("cpe1@b.ru", ["cpe"], "77"), ("cpe2@b.ru", ["cpe"], "77"),
                                      ("head@b.ru", ["cpe", "manager"], "77"), ("mo@b.ru", ["mo_rec"], None),
                                      ("head.mo@b.ru", ["mo_rec", "manager"], None)]:
-            create_user(email, email, "benchmark1", roles, region=region)
+            create_user(email, email, "benchmark-42", roles, region=region)
 
         def application(remarks: bool) -> int:
             instance = start_process("marketplace_support", actor="bench", region="77", company_name="ООО «Бенч»",

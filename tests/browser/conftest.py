@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from app.demo import DEMO_PASSWORD
 from app.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ class LiveServer:
 @pytest.fixture
 def live_server(tmp_path, fast_hashing):
     """The app on 127.0.0.1 and a free port, on a fresh SQLite database with the model of
-    ``bpmn/`` deployed and the demo users (password ``demo12345``); CSRF protection is on, as in
+    ``bpmn/`` deployed and the demo users (password ``vitrina-demo``, ``app.demo.DEMO_PASSWORD``); CSRF protection is on, as in
     production. ``live_server.app`` gives an app to prepare data with (``with app.app_context()``)."""
     from waitress.server import create_server
 
@@ -141,7 +142,7 @@ def new_page(browser, page_errors):
         context.close()
 
 
-def login_in_browser(page, live_server, email: str, password: str = "demo12345") -> None:
+def login_in_browser(page, live_server, email: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the login form, as a person does."""
     page.goto(live_server("/login"))
     page.fill("#email", email)

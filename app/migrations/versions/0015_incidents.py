@@ -1,7 +1,7 @@
 """incidents: operations the model's code stopped, kept for a retry
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07 14:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import app.models.types  # noqa: F401  (custom column types used by autogenerate
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
