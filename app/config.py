@@ -27,7 +27,20 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # A CSRF token lives as long as the session, so a form left open over lunch still posts.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Request limits (app/request_limits.py); None: the largest upload a form allows + 5 MB.
+        "VITRINA_MAX_UPLOAD_MB": None,
+        "VITRINA_MAX_JSON_KB": 1024,
+        "VITRINA_MAX_DRAFT_KB": 256,
+        # Simulation runs are threads of the web process (app/simulation/runs.py).
+        "VITRINA_SIMULATION_RUNS_PER_USER": 1,
+        "VITRINA_SIMULATION_RUNS": 2,
+        "VITRINA_SIMULATION_STALE_MINUTES": 10,
     }
+
+
+# Whole numbers that an environment variable of the same name may set.
+INTEGER_KEYS = ("VITRINA_MAX_UPLOAD_MB", "VITRINA_MAX_JSON_KB", "VITRINA_MAX_DRAFT_KB",
+                "VITRINA_SIMULATION_RUNS_PER_USER", "VITRINA_SIMULATION_RUNS", "VITRINA_SIMULATION_STALE_MINUTES")
 
 
 def from_environment() -> dict:
@@ -38,6 +51,11 @@ def from_environment() -> dict:
         config["SECRET_KEY"] = secret
     if waits := os.environ.get("VITRINA_CLIENT_WAITS"):
         config["VITRINA_CLIENT_WAITS"] = json.loads(waits)
+    for key in INTEGER_KEYS:
+        if text := os.environ.get(key, "").strip():
+            if not text.isdigit():
+                raise ValueError(f"{key} must be a whole number, not {text!r}")
+            config[key] = int(text)
     return config
 
 
