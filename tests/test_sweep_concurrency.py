@@ -17,6 +17,27 @@ from tests.helpers import complete
 from tests.test_regulation_paths import CHECK, REMARKS
 
 
+def sweeps_at_once(app, clock, n: int) -> tuple[list, list]:
+    """``n`` sweeps started together in threads: their reports and what they raised."""
+    start, reports, errors = threading.Barrier(n), [], []
+
+    def sweep():
+        with app.app_context():
+            start.wait()
+            try:
+                reports.append(fire_due_timers(clock.now()))
+            except Exception as exc:  # noqa: BLE001 - the test asserts there is none
+                errors.append(exc)
+            db.session.remove()
+
+    threads = [threading.Thread(target=sweep) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return reports, errors
+
+
 def test_two_concurrent_sweeps_fire_each_due_timer_once(app, backend, clock):
     if backend != "postgres":
         pytest.skip("row locks with SKIP LOCKED are a PostgreSQL feature; SQLite runs one sweep")
@@ -34,20 +55,9 @@ def test_two_concurrent_sweeps_fire_each_due_timer_once(app, backend, clock):
     clock.advance(timedelta(days=60))  # every deadline and client wait is long past
     due = db.session.scalar(select(func.count()).select_from(Timer).where(Timer.due_at < clock.now()))
 
-    start, reports = threading.Barrier(2), []
+    reports, errors = sweeps_at_once(app, clock, 2)
 
-    def sweep():
-        with app.app_context():
-            start.wait()
-            reports.append(fire_due_timers(clock.now()))
-            db.session.remove()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-
+    assert errors == []
     assert sum(r.signals for r in reports) == 2 * len(waiting_check)  # indicative + normative each
     assert sum(r.instances for r in reports) == len(waiting_client)
     assert all(not r.failed for r in reports)
@@ -78,22 +88,7 @@ def test_three_concurrent_sweeps_record_each_deadline_once_on_either_backend(app
     due = db.session.scalar(select(func.count()).select_from(Timer).where(Timer.due_at < clock.now()))
     assert due == 2 * len(ids)  # indicative and normative deadlines of the ЦПЭ's check
 
-    start, reports, errors = threading.Barrier(3), [], []
-
-    def sweep_once():
-        with app.app_context():
-            start.wait()
-            try:
-                reports.append(fire_due_timers(clock.now()))
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                errors.append(exc)
-            db.session.remove()
-
-    threads = [threading.Thread(target=sweep_once) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    reports, errors = sweeps_at_once(app, clock, 3)
 
     assert errors == [] and sum(r.signals for r in reports) == due
     fired = db.session.execute(select(AuditEvent.task_id, func.count()).where(
