@@ -9,6 +9,8 @@ from html import escape
 
 from lxml import etree
 
+from .. import model_xml
+
 DI = {"bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI", "dc": "http://www.omg.org/spec/DD/20100524/DC",
       "di": "http://www.omg.org/spec/DD/20100524/DI", "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
 
@@ -26,7 +28,7 @@ def colour(share: float | None) -> str:
 
 def render(files: dict[str, bytes], process_id: str, shares: dict[str, float | None]) -> str:
     for content in files.values():
-        root = etree.fromstring(content)
+        root = model_xml.read(content)
         if root.find(f"bpmn:process[@id='{process_id}']", DI) is None:
             continue
         kinds = {e.get("id"): etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str) and e.get("id")}

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
+from .. import model_xml
 from ..engine.catalog import ProcessCatalog, read_catalog
 from ..roles import role_of_lane
 from ..statuses import ApplicationStatus, ServiceStatus
@@ -168,7 +167,7 @@ def compile_files(files: dict[str, bytes], process_id: str) -> SimModel:
     for name, content in sorted(files.items()):
         if not name.endswith(".bpmn"):
             continue
-        for catalog in read_catalog(etree.fromstring(content), name):
+        for catalog in read_catalog(model_xml.read(content), name):
             if catalog.process_id == process_id:
                 return compile_catalog(catalog)
     raise ModelNotSimulable(f"процесс «{process_id}» не найден в модели")
