@@ -72,7 +72,6 @@ def configure(app) -> None:
     """Set the body limits from the configuration (README, Configuration)."""
     upload_mb = app.config.get("VITRINA_MAX_UPLOAD_MB") or \
         largest_upload_mb(app.config["VITRINA_FORMS_DIR"]) + FORM_HEADROOM_MB
-    app.config.setdefault("MAX_CONTENT_LENGTH", None)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_CONTENT_LENGTH"] or int(upload_mb * MB)
     if app.config.get("MAX_FORM_MEMORY_SIZE") == 500_000:  # Flask's default: not chosen here
         app.config["MAX_FORM_MEMORY_SIZE"] = FORM_FIELD_BYTES
