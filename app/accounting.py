@@ -1,5 +1,6 @@
 """The register of delivered services (step 13, ОПС РЭЦ): the CRM side of each application whose
-service the client confirmed (step 12), with CSV and XLSX exports.
+service the client confirmed (step 12), with CSV and XLSX exports (written by ``app.tabular``,
+which keeps client text from becoming a formula).
 
 A row joins the application (company, INN, region) with what was entered on its way: the
 tripartite agreement (step 6: operator, number, dates), the client's confirmation and rating
@@ -8,7 +9,6 @@ was confirmed, in Moscow; everything is narrowed by ``app.access`` first.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +26,7 @@ from .paperwork.layout import parse_date
 from .paperwork.submissions import latest_of
 from .roles import Role
 from .statuses import ServiceStatus
+from .tabular import append_row, csv_text
 
 VIEWER_ROLES = frozenset({Role.OPS_REC, Role.MO_REC, Role.ADMIN})
 PROCESS_ID = "marketplace_support"
@@ -101,15 +102,8 @@ def register(user, start: date | None = None, end: date | None = None, region: s
 
 
 def to_csv(rows: list[Row]) -> str:
-    out = io.StringIO()
-    # Excel reads a BOM as UTF-8 (else the Cyrillic comes out garbled) and, in the Russian
-    # locale, splits on semicolons.
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for header, _, _ in COLUMNS])
-    for row in rows:
-        writer.writerow([_csv_cell(getattr(row, attr), kind) for _, attr, kind in COLUMNS])
-    return out.getvalue()
+    return csv_text([header for header, _, _ in COLUMNS],
+                    ([_csv_cell(getattr(row, attr), kind) for _, attr, kind in COLUMNS] for row in rows))
 
 
 def to_xlsx(rows: list[Row]) -> bytes:
@@ -117,11 +111,11 @@ def to_xlsx(rows: list[Row]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Реестр услуг"
-    sheet.append([header for header, _, _ in COLUMNS])
+    append_row(sheet, [header for header, _, _ in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([getattr(row, attr) for _, attr, _ in COLUMNS])
+        append_row(sheet, [getattr(row, attr) for _, attr, _ in COLUMNS])
     for index, (header, _, kind) in enumerate(COLUMNS, 1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(12, min(40, len(header) + 4))
@@ -135,7 +129,5 @@ def to_xlsx(rows: list[Row]) -> bytes:
     return out.getvalue()
 
 
-def _csv_cell(value, kind: str) -> str:
-    if value is None:
-        return ""
-    return fmt_date(value) if kind == "date" else str(value)
+def _csv_cell(value, kind: str):
+    return fmt_date(value) if kind == "date" and value is not None else value

@@ -14,7 +14,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ru import inn as stdnum_inn
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import password_policy, throttle
+from . import password_policy, plain_text, throttle
 from .extensions import db
 from .models import User, UserRole
 from .roles import Role
@@ -22,6 +22,11 @@ from .statuses import ThrottleScope
 
 # Roles whose holder acts for one region only.
 REGIONAL_ROLES = frozenset({Role.CPE, Role.CLIENT})
+
+MAX_EMAIL = 254
+# The one-line texts of an account: (label in messages, the length of its column).
+_TEXT_FIELDS = {"full_name": ("Имя пользователя", 200), "company_name": ("Название компании", 500),
+                "phone": ("Телефон", 32)}
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _REGION_RE = re.compile(r"^\d{2}$")
@@ -93,7 +98,7 @@ def create_user(email: str, full_name: str, password: str, roles: Iterable[Role 
                 region: str | None = None, company_inn: str | None = None,
                 company_name: str | None = None, phone: str | None = None) -> User:
     email = normalise_email(email)
-    if not _EMAIL_RE.match(email):
+    if not _EMAIL_RE.match(email) or len(email) > MAX_EMAIL:
         raise AccountError("email", "Неверный e-mail: ожидается адрес вида name@example.ru")
     if find_user(email) is not None:
         raise AccountError("email", "Пользователь с таким e-mail уже есть")
@@ -131,7 +136,7 @@ def register_company(user: User, *, company_name: str | None, company_inn: str |
     Only what is missing is taken: the INN decides which applications a client sees, so one
     set already is changed by an admin, never by the client.
     """
-    company_name = (company_name or "").strip() or None
+    company_name = _line("company_name", company_name)
     if company_name is None:
         raise AccountError("company_name", "Укажите название компании")
     if not user.company_inn:
@@ -151,7 +156,7 @@ def register_company(user: User, *, company_name: str | None, company_inn: str |
 def check_company(company_name: str | None, company_inn: str | None, region: str | None) -> tuple[str, str, str]:
     """A company named by staff filing on its behalf: (name, INN, region), stripped and checked;
     AccountError names the first field that is wrong."""
-    company_name = (company_name or "").strip()
+    company_name = _line("company_name", company_name)
     if not company_name:
         raise AccountError("company_name", "Укажите название компании")
     company_inn = (company_inn or "").strip()
@@ -188,7 +193,7 @@ def count_users() -> int:
 
 
 def _apply_profile(user: User, *, full_name, roles, region, company_inn, company_name, phone) -> None:
-    full_name = (full_name or "").strip()
+    full_name = _line("full_name", full_name)
     if not full_name:
         raise AccountError("full_name", "Укажите имя пользователя")
     roles = _parse_roles(roles)
@@ -198,12 +203,24 @@ def _apply_profile(user: User, *, full_name, roles, region, company_inn, company
     if region is None and roles & REGIONAL_ROLES:
         raise AccountError("region", "Пользователю ЦПЭ и клиенту нужен регион")
     company_inn = (company_inn or "").strip() or None
-    company_name = (company_name or "").strip() or None
+    company_name = _line("company_name", company_name)
     if Role.CLIENT in roles or company_inn is not None:
         _check_inn(company_inn)
-    user.full_name, user.region, user.phone = full_name, region, (phone or "").strip() or None
+    user.full_name, user.region, user.phone = full_name, region, _line("phone", phone)
     user.company_inn, user.company_name = company_inn, company_name
     user.roles = roles
+
+
+def _line(field: str, value: str | None) -> str | None:
+    """A one-line text of the account, trimmed (None when blank); refused, naming the field, when
+    it holds a control character or is longer than its column."""
+    text = (value or "").strip() or None
+    if text is None:
+        return None
+    label, limit = _TEXT_FIELDS[field]
+    if reason := plain_text.refusal(text, limit=limit):
+        raise AccountError(field, f"{label}: {reason}")
+    return text
 
 
 def _parse_roles(roles) -> set[Role]:

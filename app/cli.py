@@ -232,8 +232,11 @@ def serve_command(host, port, threads):
     alarm = Alarm(app)
     alarm.start()
     click.echo(f"Витрина: http://{host}:{port}/")
+    # waitress buffers a whole body before the app sees it: it stops reading a little above the
+    # app's own limit, which answers in between with its Russian 413.
+    body_limit = app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024
     try:
-        serve(app, host=host, port=port, threads=threads)
+        serve(app, host=host, port=port, threads=threads, max_request_body_size=body_limit)
     finally:
         alarm.shutdown()
 

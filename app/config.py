@@ -39,7 +39,21 @@ def defaults(instance_path: str) -> dict:
         "VITRINA_TRUSTED_PROXIES": 0,
         # A CSRF token lives as long as the session, so a form left open over lunch still posts.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Request limits (app/request_limits.py); None: the largest upload a form allows + 5 MB.
+        "VITRINA_MAX_UPLOAD_MB": None,
+        "VITRINA_MAX_JSON_KB": 1024,
+        "VITRINA_MAX_DRAFT_KB": 256,
+        # Simulation runs are threads of the web process (app/simulation/runs.py).
+        "VITRINA_SIMULATION_RUNS_PER_USER": 1,
+        "VITRINA_SIMULATION_RUNS": 2,
+        "VITRINA_SIMULATION_STALE_MINUTES": 10,
     }
+
+
+# Whole numbers that an environment variable of the same name may set.
+INTEGER_KEYS = ("VITRINA_MAX_UPLOAD_MB", "VITRINA_MAX_JSON_KB", "VITRINA_MAX_DRAFT_KB",
+                "VITRINA_SIMULATION_RUNS_PER_USER", "VITRINA_SIMULATION_RUNS", "VITRINA_SIMULATION_STALE_MINUTES",
+                "VITRINA_ENGINE_WORKERS")
 
 
 def from_environment() -> dict:
@@ -54,8 +68,11 @@ def from_environment() -> dict:
         config["VITRINA_TRUSTED_PROXIES"] = int(proxies)
     if waits := os.environ.get("VITRINA_CLIENT_WAITS"):
         config["VITRINA_CLIENT_WAITS"] = json.loads(waits)
-    if workers := os.environ.get("VITRINA_ENGINE_WORKERS"):
-        config["VITRINA_ENGINE_WORKERS"] = int(workers)
+    for key in INTEGER_KEYS:
+        if text := os.environ.get(key, "").strip():
+            if not text.isdigit():
+                raise ValueError(f"{key} must be a whole number, not {text!r}")
+            config[key] = int(text)
     if limits := os.environ.get("VITRINA_MODEL_LIMITS"):
         config["VITRINA_MODEL_LIMITS"] = json.loads(limits)
     return config

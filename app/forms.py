@@ -23,6 +23,8 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
+from .form_text import text_problems, with_length_limits
+
 __all__ = [
     "DECISIONS",
     "FORMATS",
@@ -218,7 +220,7 @@ def _load(name: str, forms_dir: Path) -> dict:
         raise FormFileInvalid(f"{path}: not valid JSON: {exc}") from exc
     if not isinstance(schema, dict):
         raise FormFileInvalid(f"{path}: the top level must be a JSON object")
-    return _with_includes(schema, path, forms_dir)
+    return with_length_limits(_with_includes(schema, path, forms_dir))
 
 
 def _with_includes(schema: dict, path: Path, forms_dir: Path) -> dict:
@@ -293,14 +295,18 @@ def validate(name_or_schema: str | dict, data: Any, forms_dir: str | Path | None
     if isinstance(name_or_schema, str):
         validator = _validator_for_form(name_or_schema, _forms_dir(forms_dir))
     else:
-        validator = Draft202012Validator(name_or_schema, format_checker=_FORMAT_CHECKER)
+        schema = with_length_limits(copy.deepcopy(name_or_schema))
+        validator = Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
     root = validator.schema
+    data = _without_blanks(data)
     # One message per field, the first jsonschema reports: a UI shows one
     # line under an input, and "out of list" already says "not above 5".
     found: dict[str, FieldError] = {}
-    for error in validator.iter_errors(_without_blanks(data)):
+    for error in validator.iter_errors(data):
         for field_error in _translate(error, root):
             found.setdefault(field_error.field, field_error)
+    for field, message in text_problems(root, data, lambda node: _resolve(node, root)):
+        found.setdefault(field, FieldError(field, message))
     return sorted(found.values(), key=lambda fe: _form_order(fe.field, root))
 
 

@@ -101,6 +101,8 @@ def test_forms_dir_argument_reads_other_directories(tmp_path):
               "properties": {"x": {"type": "string", "title": "Икс"}}, "required": ["x"]}
     (tmp_path / "tiny.json").write_text(json.dumps(schema), encoding="utf-8")
     assert list_forms(tmp_path) == ["tiny"]
+    # The one change on loading: a string field without its own limit gets the default one.
+    schema["properties"]["x"]["maxLength"] = 500
     assert load_form("tiny", forms_dir=tmp_path) == schema
     assert validate("tiny", {}, forms_dir=tmp_path) == [FieldError("x", "Обязательное поле")]
 

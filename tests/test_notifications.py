@@ -79,3 +79,65 @@ def test_an_unreachable_server_is_retried_with_back_off_then_given_up(app, clock
     db.session.expire_all()
     row = db.session.scalars(select(Notification)).one()
     assert row.delivery == "failed" and row.attempts == len(BACKOFF) + 1 and row.last_error
+
+
+def _pending(n: int, clock, **fields) -> Notification:
+    values = dict(event_key=f"batch:{n}", recipient=f"person{n}@test.ru", kind="deadline_near",
+                  subject=f"Срок подходит: шаг {n}", body="Текст.", created_at=clock.now(), delivery="pending",
+                  attempts=0, next_attempt_at=clock.now())
+    values.update(fields)
+    return Notification(**values)
+
+
+def test_one_bad_message_is_marked_failed_and_the_rest_of_the_batch_goes_out_once(app, clock, smtp):
+    inbox, port = smtp
+    app.config["VITRINA_SMTP_URL"] = f"smtp://127.0.0.1:{port}?from=robot@vitrina.test"
+    # Old rows, written before names were checked: straight into the table, past every check.
+    db.session.add_all([
+        _pending(1, clock),
+        _pending(2, clock, subject="Срок подходит: заявка № 2 (ООО «Ромашка»\r\nBcc: spy@evil.test)"),
+        _pending(3, clock, recipient="person3@test.ru\r\nBcc: spy@evil.test"),
+        _pending(4, clock),
+    ])
+    db.session.commit()
+    assert deliver_pending(clock.now()) == {"sent": 3, "retry": 0, "failed": 1}
+    assert deliver_pending(clock.now()) == {"sent": 0, "retry": 0, "failed": 0}  # nothing goes out twice
+    db.session.expire_all()
+    rows = {r.event_key: r for r in db.session.scalars(select(Notification))}
+    assert [rows[f"batch:{n}"].delivery for n in (1, 2, 3, 4)] == ["sent", "sent", "failed", "sent"]
+    assert "UnsendableAddress" in rows["batch:3"].last_error
+    assert sorted(m["To"] for m in inbox.messages) == ["person1@test.ru", "person2@test.ru", "person4@test.ru"]
+    [mail] = [m for m in inbox.messages if m["To"] == "person2@test.ru"]
+    assert mail["Subject"] == "Срок подходит: заявка № 2 (ООО «Ромашка» Bcc: spy@evil.test)"
+    assert mail["Bcc"] is None and all("evil" not in str(v) for k, v in mail.items() if k != "Subject")
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_keeps_its_reason(app, clock, smtp, monkeypatch):
+    inbox, port = smtp
+    app.config["VITRINA_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    db.session.add_all([_pending(n, clock) for n in (1, 2, 3)])
+    db.session.commit()
+    from app.notifications import delivery
+    build = delivery._email
+
+    def flaky(row, sender, base_url):
+        if row.event_key == "batch:2":
+            raise LookupError("no template")
+        return build(row, sender, base_url)
+    monkeypatch.setattr(delivery, "_email", flaky)
+    assert deliver_pending(clock.now()) == {"sent": 2, "retry": 0, "failed": 1}
+    assert deliver_pending(clock.now())["sent"] == 0
+    db.session.expire_all()
+    failed = db.session.scalars(select(Notification).where(Notification.delivery == "failed")).one()
+    assert failed.event_key == "batch:2" and failed.last_error == "LookupError: no template"
+    assert sorted(m["To"] for m in inbox.messages) == ["person1@test.ru", "person3@test.ru"]
+
+
+def test_a_subject_is_one_line_and_fits_its_column_whatever_the_company_name(app, clock):
+    from types import SimpleNamespace
+    from app.notifications import texts
+    from app.notifications.outbox import rows_for
+    instance = SimpleNamespace(id=7, company_name="ООО «Ромашка»\r\nBcc: spy@evil.test " + "я" * 500)
+    message = texts.deadline_near(instance, "Проверка Заявки", "2", None)
+    [row] = rows_for([Recipient("a@test.ru")], "near:x", message, now=clock.now())
+    assert "\n" not in row["subject"] and "\r" not in row["subject"] and len(row["subject"]) == 300

@@ -9,7 +9,8 @@ import json
 
 from flask import request
 
-from .errors import ApiError, BadJson
+from ..request_limits import JsonTooDeep, check_depth, json_limit
+from .errors import ApiError, BadJson, TooLarge
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
@@ -29,22 +30,35 @@ _JSON_REASONS = {
 
 
 def json_object(*, optional: bool = False) -> dict:
-    """The body as a JSON object; an empty body is {} when ``optional``."""
+    """The body as a JSON object; an empty body is {} when ``optional``. Too large a body is a 413,
+    too deep a nesting a 400, found before the (recursive) parser runs."""
+    limit = json_limit()
+    if (request.content_length or 0) > limit:
+        raise TooLarge(_too_large(limit))
     raw = request.get_data(cache=True)
+    if len(raw) > limit:  # a chunked body says its length only once read
+        raise TooLarge(_too_large(limit))
     if not raw.strip():
         if optional:
             return {}
         raise BadJson("Пустое тело запроса: ожидается JSON-объект")
     try:
+        check_depth(raw)
         value = json.loads(raw)
     except UnicodeDecodeError:
         raise BadJson("Тело запроса не в кодировке UTF-8") from None
     except json.JSONDecodeError as exc:
         reason = _JSON_REASONS.get(exc.msg, exc.msg)
         raise BadJson(f"Неверный JSON: {reason} (строка {exc.lineno}, позиция {exc.colno})") from None
+    except JsonTooDeep as exc:
+        raise BadJson(str(exc)) from None
     if not isinstance(value, dict):
         raise BadJson(f"Ожидается JSON-объект {{…}}, а пришёл {_kind(value)}")
     return value
+
+
+def _too_large(limit: int) -> str:
+    return f"Тело запроса больше {limit // 1024} КБ: сократите данные"
 
 
 def object_field(body: dict, name: str) -> dict:

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from ..accounts import AccountError
 from ..extensions import db
 from ..claims import AlreadyClaimed
+from ..request_limits import too_large_message
 from ..workflow.errors import (ConcurrentUpdate, Conflict, InvalidTaskData, NotFound, NothingDeployed,
                                StepFailed, TaskAlreadyDone, WorkflowError)
 
@@ -53,6 +54,10 @@ class ApiError(Exception):
 
 class BadJson(ApiError):
     code = "bad_json"
+
+
+class TooLarge(ApiError):
+    status, code = 413, "too_large"
 
 
 class Unauthorized(ApiError):
@@ -128,6 +133,8 @@ def http_error(exc: HTTPException):
     # An unhandled exception has been logged by Flask already; the caller gets no traceback.
     status = exc.code or 500
     code, message = HTTP_MESSAGES.get(status, ("error", exc.name))
+    if status == 413:
+        message = too_large_message()  # says the limit
     return error_response(status, code, message)
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from .. import plain_text
 from ..extensions import db
 from ..models import ApiToken, User
 from ..workflow.runtime import runtime
@@ -41,6 +42,8 @@ def issue(user: User, name: str) -> tuple[ApiToken, str]:
         raise TokenError("Укажите назначение токена, например «ЛК РЭЦ»")
     if len(name) > MAX_NAME:
         raise TokenError(f"Назначение токена длиннее {MAX_NAME} символов")
+    if reason := plain_text.problem(name):
+        raise TokenError(f"Назначение токена: {reason}")
     if not user.is_active:
         raise TokenError(f"Учётная запись {user.email} отключена")
     secret = secrets.token_urlsafe(32)

@@ -6,9 +6,10 @@ Two kinds of timers:
   10,000 due deadlines within seconds;
 - the others (client waits, report periods) run the engine on their instance.
 
-On PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so concurrent sweeps share the work
-and never fire a timer twice; the instance's revision guards the rest. One broken instance is
-logged and skipped.
+On PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so concurrent sweeps share the work;
+on both backends a signal is recorded only by the sweep whose conditional update marked it fired,
+so it is recorded once however many sweeps run; the instance's revision guards the rest. One
+broken instance is logged and skipped.
 """
 from __future__ import annotations
 
@@ -56,25 +57,37 @@ def _record_signals(now: datetime, report: SweepReport) -> None:
         if not timers:
             db.session.rollback()
             return
-        instances = {i.id: i for i in db.session.scalars(
-            select(ProcessInstance).where(ProcessInstance.id.in_({t.instance_id for t in timers})))}
-        rows = {r.task_id: r for r in db.session.scalars(
-            select(OpenTask).where(OpenTask.task_id.in_({t.attached_task_id for t in timers if t.attached_task_id})))}
-        batch = register.Batch(now)
-        for timer in timers:
-            try:
-                batch.add(instances[timer.instance_id], register.deadline_of(
-                    timer.kind, timer.task_id, timer.due_at, rows.get(timer.attached_task_id), timer.name, timer.step))
-            except Exception:  # a broken row is marked fired (it would fail again) and logged
-                report.failed.append(timer.instance_id)
-                log.exception("recording the deadline of timer %s (application %s) failed",
-                              timer.task_id, timer.instance_id)
-        db.session.execute(update(Timer).where(Timer.id.in_([t.id for t in timers]))
-                           .values(state=TimerState.FIRED, fired_at=now).execution_options(synchronize_session=False))
-        db.session.execute(insert(AuditEvent), [_audit_row(t, now) for t in timers])
-        batch.write()
+        # The timers are this sweep's only if they are still waiting when marked, in this very
+        # transaction: SQLite has no row locks, and another sweep may have recorded them since the
+        # select. RETURNING says which ones this update took, on both backends.
+        taken = set(db.session.scalars(
+            update(Timer).where(Timer.id.in_([t.id for t in timers]), Timer.state == TimerState.WAITING)
+            .values(state=TimerState.FIRED, fired_at=now).returning(Timer.id)
+            .execution_options(synchronize_session=False)))
+        timers = [t for t in timers if t.id in taken]
+        if timers:
+            _record(timers, now, report)
         db.session.commit()
         report.signals += len(timers)
+
+
+def _record(timers: list[Timer], now: datetime, report: SweepReport) -> None:
+    """The audit row and the deadline's effects of each timer this sweep took."""
+    instances = {i.id: i for i in db.session.scalars(
+        select(ProcessInstance).where(ProcessInstance.id.in_({t.instance_id for t in timers})))}
+    rows = {r.task_id: r for r in db.session.scalars(
+        select(OpenTask).where(OpenTask.task_id.in_({t.attached_task_id for t in timers if t.attached_task_id})))}
+    batch = register.Batch(now)
+    for timer in timers:
+        try:
+            batch.add(instances[timer.instance_id], register.deadline_of(
+                timer.kind, timer.task_id, timer.due_at, rows.get(timer.attached_task_id), timer.name, timer.step))
+        except Exception:  # a broken row is marked fired (it would fail again) and logged
+            report.failed.append(timer.instance_id)
+            log.exception("recording the deadline of timer %s (application %s) failed",
+                          timer.task_id, timer.instance_id)
+    db.session.execute(insert(AuditEvent), [_audit_row(t, now) for t in timers])
+    batch.write()
 
 
 def _audit_row(timer: Timer, now: datetime) -> dict:

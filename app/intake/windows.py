@@ -25,6 +25,7 @@ from ..calendar import MOSCOW
 from ..dates import fmt_date
 from ..extensions import db
 from ..models import IntakeWindow
+from ..plain_text import refusal
 from ..roles import Role
 from ..workflow.errors import WorkflowError
 from ..workflow.runtime import runtime
@@ -168,8 +169,8 @@ def save_window(user, window: IntakeWindow | None, *, region: str | None, opens_
     if end < start:
         raise IntakeWindowInvalid("closes_on", "Дата окончания приёма не может быть раньше даты начала")
     note = (note or "").strip() or None
-    if note and len(note) > NOTE_MAX:
-        raise IntakeWindowInvalid("note", f"Примечание — не длиннее {NOTE_MAX} символов")
+    if reason := refusal(note, limit=NOTE_MAX):
+        raise IntakeWindowInvalid("note", f"Примечание: {reason}")
     clash = db.session.scalar(select(IntakeWindow).where(
         IntakeWindow.region == region, IntakeWindow.opens_on <= end, IntakeWindow.closes_on >= start,
         IntakeWindow.id != (window.id if window is not None else -1)).limit(1))

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..engine.xmlfile import DoctypeRefused, read_xml
 from ..config import DEFAULT_CLIENT_WAITS
-from ..engine import ModelProblem
+from ..engine import ModelProblem, ScriptNotAllowed
 from ..engine.catalog import read_catalog
 from ..engine.functions import model_functions
 from ..engine.sandbox import Exhausted
+from ..engine.scripting import check_source
 from .decisions import check_decision_refs, check_dmn_files
 from .diagram import check_diagram
 from .expressions import ExpressionCheck
@@ -33,14 +35,9 @@ def check_files(files: dict[str, bytes], forms_dir: Path | str | None = None,
                 client_waits: dict | None = None) -> list[ModelProblem]:
     out = Findings()
     forms_dir = Path(forms_dir) if forms_dir is not None else None
-    decisions = check_dmn_files(files, out)
-    roots = {}
-    for name in sorted(n for n in files if n.endswith(".bpmn")):
-        try:
-            roots[name] = etree.fromstring(files[name], parser=etree.XMLParser(resolve_entities=False,
-                                                                               no_network=True))
-        except etree.XMLSyntaxError:
-            continue  # the engine reports a file that is not XML
+    trees = read_model_files(files, out)
+    decisions = check_dmn_files({n: r for n, r in trees.items() if n.endswith(".dmn")}, out)
+    roots = {n: r for n, r in trees.items() if n.endswith(".bpmn")}
     catalogs = []
     for name, root in roots.items():
         check_structure(name, root, out)
@@ -62,12 +59,37 @@ def check_files(files: dict[str, bytes], forms_dir: Path | str | None = None,
     return out.items
 
 
+def read_model_files(files: dict[str, bytes], out: Findings) -> dict:
+    """The root of every .bpmn and .dmn file the rules may read; a file with a DOCTYPE is refused
+    and left out (a file that is not XML is the engine's to report)."""
+    roots = {}
+    for name in sorted(n for n in files if n.endswith((".bpmn", ".dmn"))):
+        try:
+            root = read_xml(files[name])
+        except etree.XMLSyntaxError:
+            continue
+        except DoctypeRefused:
+            out.error("xml-doctype", name, None, "файл объявляет DOCTYPE (DTD или сущности): BPMN и DMN в них не "
+                      "нуждаются, а через них XML читает файлы сервера и другие адреса. Удалите объявление "
+                      "<!DOCTYPE …> и ссылки на сущности &…; из файла")
+            continue
+        roots[name] = root
+    return roots
+
+
 def _payloads(roots, contexts, environment, out: Findings) -> dict[str, object]:
-    """A sample payload per message name, from the first thrower whose payload evaluates."""
+    """A sample payload per message name, from the first thrower whose payload evaluates; a payload
+    outside the sandbox is a finding and is never evaluated."""
     found = {}
     for name, root in roots.items():
         for message, throwers in message_payloads(root).items():
-            for process_id, expression in throwers:
+            for process_id, expression, event in throwers:
+                try:
+                    check_source(expression, "eval")
+                except (ScriptNotAllowed, SyntaxError) as exc:
+                    out.error("script-sandbox", name, event, f"содержимое сообщения «{message}» ({expression}) "
+                              f"не проходит проверку песочницы: {exc}; исправьте выражение")
+                    continue
                 try:
                     value = environment.evaluate(expression, dict(contexts.get(process_id, START_DATA)))
                 except Exhausted as exc:

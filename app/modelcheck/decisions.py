@@ -18,13 +18,10 @@ class DecisionIndex:
     outputs: set[str] = field(default_factory=set)
 
 
-def check_dmn_files(files: dict[str, bytes], out: Findings) -> DecisionIndex:
+def check_dmn_files(roots: dict, out: Findings) -> DecisionIndex:
+    """``roots``: the parsed .dmn files by name (``read_model_files``)."""
     index = DecisionIndex()
-    for name in sorted(n for n in files if n.endswith(".dmn")):
-        try:
-            root = etree.fromstring(files[name], parser=etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError:
-            continue  # the engine reports a file that is not XML
+    for name, root in sorted(roots.items()):
         namespace = etree.QName(root).namespace or ""
         if local(root) != "definitions" or "/DMN/" not in namespace.upper():
             out.error("dmn-not-dmn", name, root, "файл .dmn не является моделью DMN (корень — definitions в "

@@ -78,8 +78,9 @@ def assigned_names(catalog: ProcessCatalog) -> set[str]:
     return names
 
 
-def message_payloads(root) -> dict[str, list[tuple[str, str]]]:
-    """Message name -> (process id, payload expression) of the events in this file that throw it."""
+def message_payloads(root) -> dict[str, list[tuple[str, str, object]]]:
+    """Message name -> (process id, payload expression, the throwing event) of the events in this
+    file that throw it."""
     names = {m.get("id"): m.get("name") or m.get("id") for m in root.iterfind("bpmn:message", NS)}
     found: dict[str, list[tuple[str, str]]] = {}
     for process in root.iterfind("bpmn:process", NS):
@@ -87,7 +88,7 @@ def message_payloads(root) -> dict[str, list[tuple[str, str]]]:
             payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS)
             if payload is not None and (payload.text or "").strip():
                 name = names.get(definition.get("messageRef"), definition.get("messageRef"))
-                found.setdefault(name, []).append((process.get("id"), payload.text.strip()))
+                found.setdefault(name, []).append((process.get("id"), payload.text.strip(), definition.getparent()))
     return found
 
 

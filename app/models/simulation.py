@@ -27,3 +27,7 @@ class SimulationRun(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     summary_json: Mapped[str | None] = mapped_column(Text)
     report_html: Mapped[str | None] = mapped_column(Text)
+    # Which process runs it ("host:pid:token") and when that process last said it still does:
+    # a run whose process is gone (a restart) is found and marked failed (app/simulation/liveness.py).
+    runner: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

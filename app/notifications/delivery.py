@@ -2,7 +2,9 @@
 
 Rows are claimed with SKIP LOCKED on PostgreSQL, so several processes can deliver at once
 without sending a message twice; a message is marked sent in the same transaction that
-claimed it.
+claimed it. Each message's outcome is recorded on its row whatever happens while it is built
+or sent, so the batch always reaches its commit: a message that cannot be sent is marked failed
+with the reason, and neither stops the later ones nor makes the earlier ones go out again.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Notification
+from ..plain_text import one_line, problem
 from ..statuses import DeliveryState
 
 log = logging.getLogger(__name__)
@@ -24,6 +27,10 @@ log = logging.getLogger(__name__)
 # Waits before the 2nd, 3rd, … attempt; after the last one the message is given up.
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
            timedelta(hours=12)]
+
+
+class UnsendableAddress(ValueError):
+    """The stored recipient cannot be put into a header as it is."""
 
 
 class SmtpSettings:
@@ -74,21 +81,7 @@ def deliver_pending(now: datetime, batch: int = 100) -> dict:
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("SMTP server unreachable: %s", exc)
     for row in rows:
-        try:
-            if conn is None:
-                raise smtplib.SMTPServerDisconnected("SMTP server unreachable")
-            conn.send_message(_email(row, settings.sender, base_url))
-            row.delivery, row.sent_at, row.last_error = DeliveryState.SENT, now, None
-            counts["sent"] += 1
-        except (OSError, smtplib.SMTPException) as exc:
-            row.attempts += 1
-            row.last_error = str(exc)[:1000]
-            if row.attempts > len(BACKOFF):
-                row.delivery = DeliveryState.FAILED
-                counts["failed"] += 1
-            else:
-                row.next_attempt_at = now + BACKOFF[row.attempts - 1]
-                counts["retry"] += 1
+        counts[_deliver(conn, row, settings.sender, base_url, now)] += 1
     db.session.commit()
     if conn is not None:
         try:
@@ -98,14 +91,62 @@ def deliver_pending(now: datetime, batch: int = 100) -> dict:
     return counts
 
 
+def _deliver(conn, row: Notification, sender: str, base_url: str, now: datetime) -> str:
+    """Send one message and record the outcome on its row: "sent", "retry" or "failed". Never
+    raises, so one message cannot stop the batch, whose commit records what was sent."""
+    try:
+        if conn is None:
+            raise smtplib.SMTPServerDisconnected("SMTP server unreachable")
+        conn.send_message(_email(row, sender, base_url))
+    except (OSError, smtplib.SMTPException) as exc:  # the network or the server: tried again later
+        row.attempts += 1
+        row.last_error = _reason(exc)
+        if row.attempts > len(BACKOFF):
+            row.delivery = DeliveryState.FAILED
+            return "failed"
+        row.next_attempt_at = now + BACKOFF[row.attempts - 1]
+        return "retry"
+    except Exception as exc:  # noqa: BLE001 - the message itself is wrong: trying again would not help
+        log.warning("notification %s cannot be sent: %s", row.id, exc)
+        _reset(conn)
+        row.attempts += 1
+        row.delivery, row.last_error = DeliveryState.FAILED, _reason(exc)
+        return "failed"
+    row.delivery, row.sent_at, row.last_error = DeliveryState.SENT, now, None
+    return "sent"
+
+
+def _reset(conn) -> None:
+    # A failure halfway through a message may leave the SMTP transaction open for the next one.
+    try:
+        if conn is not None:
+            conn.rset()
+    except (OSError, smtplib.SMTPException):
+        pass
+
+
+def _reason(exc: Exception) -> str:
+    # Kept in a text column: one line, and no NUL, which PostgreSQL refuses.
+    return one_line(f"{type(exc).__name__}: {exc}")[:1000]
+
+
 def _email(row: Notification, sender: str, base_url: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = row.recipient
-    message["Subject"] = row.subject
+    message["From"] = one_line(sender)
+    message["To"] = _address(row.recipient)
+    # A subject is one line however it was stored (old rows may carry a company name with a line
+    # break): the e-mail library refuses CR/LF in a header, a hand-made one would inject headers.
+    message["Subject"] = one_line(row.subject)
     message["Message-ID"] = f"<vitrina-{row.id}@{sender.split('@')[-1]}>"  # lets servers drop resends
     body = row.body
     if row.link:
         body += f"\n\nОткрыть в Витрине: {base_url}{row.link}"
     message.set_content(body + "\n\n— Витрина, уведомление отправлено автоматически.")
     return message
+
+
+def _address(recipient: str) -> str:
+    # An address is not repaired: with a line break collapsed it would be someone else's.
+    if problem(recipient) or recipient != recipient.strip() or " " in recipient:
+        raise UnsendableAddress(f"the recipient address {recipient!r} holds spaces or control characters")
+    return recipient

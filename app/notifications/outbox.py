@@ -8,8 +8,12 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import Notification
+from ..plain_text import one_line
 from ..statuses import DeliveryState
 from ..upsert import insert_ignoring_duplicates
+
+
+SUBJECT_MAX = 300  # the length of notifications.subject
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,10 @@ def rows_for(recipients: list[Recipient], event_key: str, message: Message, *, n
     """The outbox rows of one event: one per distinct recipient."""
     unique = {r.email.lower(): r for r in recipients if r.email}
     delivery = DeliveryState.PENDING if smtp_enabled() else DeliveryState.KEPT
+    # One line, and cut to its column: a long company name must not make the sweep's insert fail.
+    subject = one_line(message.subject)[:SUBJECT_MAX]
     return [dict(event_key=event_key, recipient=email, user_id=r.user_id, instance_id=instance_id,
-                 kind=message.kind, subject=message.subject, body=message.body, link=message.link,
+                 kind=message.kind, subject=subject, body=message.body, link=message.link,
                  created_at=now, delivery=delivery, attempts=0, next_attempt_at=now)
             for email, r in unique.items()]
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..dates import fmt_datetime
+from ..plain_text import one_line
 from ..statuses import NotificationKind
 from .outbox import Message
 
 
 def _application(instance, form: str = "заявка") -> str:
     """«заявка № 7 (ООО «Ромашка»)»; ``form`` is the word's case the sentence needs."""
-    company = f" ({instance.company_name})" if instance.company_name else ""
+    # One line: the name goes into e-mail subjects, and older rows were not checked for line breaks.
+    company = f" ({one_line(instance.company_name)})" if instance.company_name else ""
     return f"{form} № {instance.id}{company}"
 
 

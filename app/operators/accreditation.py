@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..documents import UploadRejected, store_file
 from ..extensions import db
 from ..models import Operator, OperatorEvidence, OperatorRequirement
+from ..plain_text import MAX_TEXT_LENGTH, refusal
 from ..statuses import OperatorStatus as S
 from ..workflow.runtime import runtime
 from .errors import OperatorError, TransitionRefused
@@ -59,6 +60,8 @@ def mark_requirement(operator: Operator, number: int, met: bool | None, comment:
     comment = (comment or "").strip() or None
     if not met and not comment:
         raise OperatorError(f"comment_{number}", "Укажите, почему требование не выполнено")
+    if reason := refusal(comment, multiline=True, limit=MAX_TEXT_LENGTH):
+        raise OperatorError(f"comment_{number}", f"Комментарий: {reason}")
     now = runtime().clock.now()
     mark = db.session.scalar(select(OperatorRequirement).where(OperatorRequirement.operator_id == operator.id,
                                                                OperatorRequirement.number == number))
@@ -100,6 +103,8 @@ def decide(operator: Operator, decision: str, reason: str | None, *, actor: str)
     reason = (reason or "").strip() or None
     if decision in NEEDS_REASON and not reason:
         raise OperatorError("reason", "Укажите причину: она будет видна в реестре")
+    if refused := refusal(reason, multiline=True, limit=MAX_TEXT_LENGTH):
+        raise OperatorError("reason", f"Причина: {refused}")
     if decision == "accredit" and (missing := unmet(operator)):
         raise TransitionRefused("decision", "Аккредитация возможна, только когда выполнены все девять требований; "
                                 "не выполнены или не проверены: " + ", ".join(map(str, missing)))

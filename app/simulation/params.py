@@ -17,6 +17,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from ..config import DEFAULT_CLIENT_WAITS
 
 SCHEMA_FILE = Path(__file__).with_name("params.schema.json")
+# What one run may simulate in all (the maxima of single parameters are in the schema): a run is
+# a thread of the web process, and a million cases take about a minute of one core.
+MAX_EXPECTED_CASES = 1_000_000
 
 DEFAULTS = {
     "process": "marketplace_support",
@@ -61,8 +64,14 @@ def _message(error) -> str:
         return f"не хватает поля {error.message.split(' ')[0]}"
     if kind == "additionalProperties":
         return f"неизвестное поле ({error.message})"
-    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+    if kind == "maximum":
+        return f"значение {error.instance} больше допустимого: не больше {error.validator_value}"
+    if kind in ("minimum", "exclusiveMinimum", "exclusiveMaximum"):
         return f"значение {error.instance} вне допустимого ({kind} {error.validator_value})"
+    if kind in ("maxItems", "maxProperties"):
+        return f"слишком много элементов: не больше {error.validator_value}"
+    if kind == "maxLength":
+        return f"не длиннее {error.validator_value} символов"
     if kind == "enum":
         return f"значение «{error.instance}» не из списка {error.validator_value}"
     if kind == "type":
@@ -107,6 +116,12 @@ def validate(data: dict) -> dict:
     problems = []
     if params["warmup_days"] >= params["horizon_days"]:
         problems.append(("warmup_days", "разгон должен быть короче горизонта"))
+    expected = sum(r["per_day"] for r in params["arrivals"]["regions"].values()) * params["horizon_days"] * \
+        params["replications"]
+    if expected > MAX_EXPECTED_CASES:
+        problems.append(("arrivals.regions", f"ожидается около {expected:,.0f} заявок за все прогоны (per_day × "
+                         f"horizon_days × replications), допустимо не больше {MAX_EXPECTED_CASES:,}: уменьшите "
+                         "интенсивность, горизонт или число прогонов".replace(",", "\u00a0")))
     for name, staff in params["staff"].items():
         calendars = [staff.get("calendar")] + [p.get("calendar") for p in (staff.get("regions") or {}).values()
                                                if isinstance(p, dict)]

@@ -9,18 +9,18 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from .. import accounting
 from ..access import scope
 from ..dates import fmt_date
+from ..tabular import XLSX_TYPE, download
 from .guards import restrict_to
 
 bp = Blueprint("accounting", __name__)
 restrict_to(bp, *accounting.VIEWER_ROLES)
 _REGION = re.compile(r"[0-9A-Za-z]{1,8}")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.app_context_processor
@@ -70,10 +70,9 @@ def export(extension: str):
     rows = accounting.register(current_user, start, end, region)
     name = "reestr_uslug" + (f"_{start:%Y%m%d}" if start else "") + (f"_{end:%Y%m%d}" if end else "") + \
         (f"_{region}" if region else "") + f".{extension}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if extension == "csv":
-        return Response(accounting.to_csv(rows), content_type="text/csv; charset=utf-8", headers=headers)
-    return Response(accounting.to_xlsx(rows), content_type=XLSX, headers=headers)
+        return download(accounting.to_csv(rows), "text/csv; charset=utf-8", name)
+    return download(accounting.to_xlsx(rows), XLSX_TYPE, name)
 
 
 @bp.app_template_filter("register_cell")

@@ -6,16 +6,15 @@ central staff may pick a region.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ..access import scope
 from ..paperwork.sales_report import money
 from ..sales import totals
+from ..tabular import Figure, csv_download
 from .guards import restrict_to
 
 bp = Blueprint("sales", __name__)
@@ -54,26 +53,19 @@ def export():
     if error or by not in EXPORTS:
         abort(400)
     products = totals.products(current_user, region)
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel in the Russian locale: UTF-8 with a BOM, semicolons
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     if by == "product":
-        writer.writerow(["№ заявки", "Компания", "Регион", "Товар", "Код ТН ВЭД", "Площадка", "Ссылка",
-                         "Продаж с момента размещения", "Стоимость с момента размещения, руб.",
-                         "Сумма за отчётные месяцы, руб.", "Последний отчёт на", "Отчётов"])
-        for p in products:
-            writer.writerow([p.instance_id, p.company_name or "", p.region or "", p.product, p.tnved, p.marketplace,
-                             p.link, p.transactions_total, money(p.value_total), money(p.value_months),
-                             f"{p.last_period_end:%d.%m.%Y}", p.reports])
+        header = ["№ заявки", "Компания", "Регион", "Товар", "Код ТН ВЭД", "Площадка", "Ссылка",
+                  "Продаж с момента размещения", "Стоимость с момента размещения, руб.",
+                  "Сумма за отчётные месяцы, руб.", "Последний отчёт на", "Отчётов"]
+        rows = [[p.instance_id, p.company_name or "", p.region or "", p.product, p.tnved, p.marketplace, p.link,
+                 p.transactions_total, Figure(money(p.value_total)), Figure(money(p.value_months)),
+                 f"{p.last_period_end:%d.%m.%Y}", p.reports] for p in products]
     else:
-        writer.writerow([totals.GROUPINGS[by], "Заявок", "Товаров", "Продаж с момента размещения",
-                         "Стоимость с момента размещения, руб.", "Сумма за отчётные месяцы, руб."])
-        for g in totals.summed(products, by):
-            writer.writerow([g.label, len(g.applications), g.products, g.transactions_total, money(g.value_total),
-                             money(g.value_months)])
-    name = f"prodazhi_{by}{'_' + region if region else ''}.csv"
-    return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        header = [totals.GROUPINGS[by], "Заявок", "Товаров", "Продаж с момента размещения",
+                  "Стоимость с момента размещения, руб.", "Сумма за отчётные месяцы, руб."]
+        rows = [[g.label, len(g.applications), g.products, g.transactions_total, Figure(money(g.value_total)),
+                 Figure(money(g.value_months))] for g in totals.summed(products, by)]
+    return csv_download(header, rows, f"prodazhi_{by}{'_' + region if region else ''}.csv")
 
 
 @bp.app_template_filter("money")

@@ -31,15 +31,21 @@ def _baseline_text() -> str:
 
 
 def _get(run_id: int) -> SimulationRun:
+    runs.reap_interrupted()
     run = db.session.get(SimulationRun, run_id)
     if run is None:
         abort(404)
     return run
 
 
+def _past() -> list[SimulationRun]:
+    runs.reap_interrupted()  # a run its process left behind is shown failed, with the reason
+    return db.session.scalars(select(SimulationRun).order_by(SimulationRun.id.desc()).limit(50)).all()
+
+
 @bp.get("/")
 def index():
-    past = db.session.scalars(select(SimulationRun).order_by(SimulationRun.id.desc()).limit(50)).all()
+    past = _past()
     return render_template("simulation/index.html", runs=past, params_text=_baseline_text(), compare_text="",
                            errors=[], states=SimulationState)
 
@@ -48,7 +54,7 @@ def index():
 def create():
     params_text = request.form.get("params", "")
     compare_text = request.form.get("compare", "").strip() or None
-    errors = []
+    errors, status = [], 400
     if not params_text.strip():
         errors = [("params", "Укажите параметры сценария")]
     else:
@@ -59,9 +65,10 @@ def create():
             errors = exc.errors
         except NothingDeployed:
             errors = [("model", "Модель не развёрнута: сначала выполните vitrina deploy")]
-    past = db.session.scalars(select(SimulationRun).order_by(SimulationRun.id.desc()).limit(50)).all()
-    return render_template("simulation/index.html", runs=past, params_text=params_text,
-                           compare_text=compare_text or "", errors=errors, states=SimulationState), 400
+        except runs.TooManyRuns as exc:
+            errors, status = [("", str(exc))], 429
+    return render_template("simulation/index.html", runs=_past(), params_text=params_text,
+                           compare_text=compare_text or "", errors=errors, states=SimulationState), status
 
 
 @bp.get("/<int:run_id>")

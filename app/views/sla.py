@@ -6,16 +6,15 @@ to the last 90 days ending today by the app's clock.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from ..access import scope
 from ..dates import fmt_date
 from ..deadlines import sla
+from ..tabular import Figure, csv_download
 from ..workflow.runtime import runtime
 
 bp = Blueprint("sla", __name__)
@@ -79,17 +78,10 @@ def export():
     if error:
         abort(400)  # a file must not quietly cover another period than asked
     report = sla.report(current_user, period, region)
-    out = io.StringIO()
-    # Excel reads a BOM as UTF-8 (else the Cyrillic comes out garbled) and, in the Russian
-    # locale, splits on semicolons and reads decimal commas.
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for f in report.rows:
-        writer.writerow([f.region or "—", f.step or "—", f.task_name or "", fmt_date(period.start),
-                         fmt_date(period.end), f.completed, f.on_time, decimal(f.on_time_share),
-                         f.open_breaches, f.closed_breaches, decimal(f.avg_late_days),
-                         decimal(f.avg_duration_days), "—" if f.normative is None else f.normative])
-    name = f"sla_{period.start:%Y%m%d}_{period.end:%Y%m%d}{'_' + region if region else ''}.csv"
-    return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    rows = [[f.region or "—", f.step or "—", f.task_name or "", fmt_date(period.start), fmt_date(period.end),
+             f.completed, f.on_time, Figure(decimal(f.on_time_share)), f.open_breaches, f.closed_breaches,
+             Figure(decimal(f.avg_late_days)), Figure(decimal(f.avg_duration_days)),
+             "—" if f.normative is None else f.normative] for f in report.rows]
+    # Decimal commas, as Excel in the Russian locale reads numbers.
+    return csv_download(COLUMNS, rows,
+                        f"sla_{period.start:%Y%m%d}_{period.end:%Y%m%d}{'_' + region if region else ''}.csv")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..access import can_see_instance
 from ..documents import UploadRejected, documents_of, store_upload
-from ..drafts import drop_drafts, load_draft, save_draft
+from ..drafts import DraftTooLarge, drop_drafts, load_draft, save_draft
 from ..extensions import db
 from ..form_input import check_options, read_form
 from ..form_render import error_label, initial_values, sections, widget_of
@@ -58,15 +58,18 @@ def submit(task_id: str):
     data = read_form(schema, request.form)
     errors = _take_files(task, instance, schema, data)
     if request.form.get("_action") == "draft":
-        save_draft(task.task_id, current_user.id, data)
+        if refused := _keep_draft(task, data):
+            return _page(task, instance, schema, data, {**errors, "": refused}, status=422)
         if errors:
             return _page(task, instance, schema, data, errors, status=422)
         flash("Черновик сохранён.")
         return redirect(url_for(".show", task_id=task.task_id), 303)
     if request.form.get("_action") in task_papers.ACTIONS and task_papers.offer(task.form):
         # The document to sign is made from what is on the page, kept as a draft meanwhile.
-        save_draft(task.task_id, current_user.id, data)
+        refused = _keep_draft(task, data)
         errors = {p.field: p.message for p in task_papers.problems(schema, data)}
+        if refused:
+            errors[""] = refused
         if not errors:
             return task_download(task.form, instance, data, request.form["_action"])
         return _page(task, instance, schema, data, errors, status=422)
@@ -93,6 +96,16 @@ def submit(task_id: str):
             flash(done)
             return redirect(url_for(home), 303)
     return _page(task, instance, schema, data, errors, status=422)
+
+
+def _keep_draft(task: OpenTask, data: dict) -> str | None:
+    """Save the draft; the reason it was not saved (too large), shown on the page with the data."""
+    try:
+        save_draft(task.task_id, current_user.id, data)
+    except DraftTooLarge as exc:
+        db.session.rollback()
+        return str(exc)
+    return None
 
 
 def _task_for_user(task_id: str) -> tuple[OpenTask, ProcessInstance]:
