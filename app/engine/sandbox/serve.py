@@ -1,13 +1,19 @@
-"""The worker process's side: caps its own memory, then serves engine operations one by one."""
+"""The worker process's side: caps its own memory, then serves engine operations one by one.
+
+Run as ``python -m app.engine.sandbox.serve FD MARKER LIMITS`` by ``worker.py``.
+"""
 from __future__ import annotations
 
 import importlib
+import json
 import resource
+import sys
 from datetime import date
+from multiprocessing.connection import Connection
 
 from . import worker
 from .budget import Limits, Resource, operation
-from .worker import SANDBOXED_CALLS, Request, _models_of, digest, error_to_wire
+from .worker import SANDBOXED_CALLS, Marker, Request, _models_of, digest, error_to_wire
 
 
 class _RequestClock:
@@ -126,3 +132,7 @@ def serve(conn, marker, limits: Limits) -> None:
         except MemoryError:
             return
         marker.value = b""
+
+
+if __name__ == "__main__":
+    serve(Connection(int(sys.argv[1])), Marker(sys.argv[2]), Limits(**json.loads(sys.argv[3])))

@@ -9,8 +9,9 @@ writes the id of the element whose code it is about to run into shared memory fi
 a killed worker's stop names the element. A worker that was killed, died or ran out of memory
 is replaced on the next call; the caller's thread is free again as soon as the limit passes.
 
-Workers are spawned (not forked: the web server has threads) on first use, shared by every
-app of the process with the same limits, and keep their own caches: parsed models by content
+Workers are started as ``python -m app.engine.sandbox.serve`` on first use (not forked, since
+the web server has threads; not through multiprocessing, which would run the caller's main
+script again in the child), shared by every app of the process with the same limits, and keep their own caches: parsed models by content
 hash and live workflows by the digest of the state they were saved as, so a stale workflow is
 never used and a cache miss costs one deserialisation.
 """
@@ -18,11 +19,17 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import logging
-import multiprocessing
+import mmap
 import os
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from multiprocessing.connection import Connection
 
 from ..errors import (BudgetExceeded, EngineError, ModelInvalid, ProcessNotFound, ScriptFailed, StateCorrupt,
                       TaskNotFound, TaskNotReady)
@@ -96,27 +103,59 @@ _PLAIN_ERRORS = {"task_not_found": TaskNotFound, "task_not_ready": TaskNotReady,
                  "process_not_found": ProcessNotFound, "state_corrupt": StateCorrupt}
 
 
-class _Worker:
-    """One worker process, its pipe and its marker; used by one caller at a time."""
+class Marker:
+    """The element a worker is about to run, in a small memory-mapped file both sides see: it
+    survives the worker being killed."""
 
-    def __init__(self, context, limits: Limits):
+    def __init__(self, path: str):
+        self.path = path
+        with open(path, "r+b") as file:
+            self._map = mmap.mmap(file.fileno(), _MARKER_BYTES)
+
+    @classmethod
+    def create(cls) -> "Marker":
+        fd, path = tempfile.mkstemp(prefix="vitrina-marker-")
+        os.ftruncate(fd, _MARKER_BYTES)
+        os.close(fd)
+        return cls(path)
+
+    @property
+    def value(self) -> bytes:
+        return bytes(self._map[:]).rstrip(b"\0")
+
+    @value.setter
+    def value(self, data: bytes) -> None:
+        self._map[:] = data[:_MARKER_BYTES].ljust(_MARKER_BYTES, b"\0")
+
+    def remove(self) -> None:
+        self._map.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+class _Worker:
+    """One worker process, its socket and its marker; used by one caller at a time."""
+
+    def __init__(self, limits: Limits):
         self.lock = threading.Lock()
         self.limits = limits
-        self.context = context
-        self.process = None
+        self.process: subprocess.Popen | None = None
         self.models: set[str] = set()
 
     def _ensure(self) -> None:
-        if self.process is not None and self.process.is_alive():
+        if self.process is not None and self.process.poll() is None:
             return
-        from .serve import serve  # the child's entry point (importable by the spawned interpreter)
-        self.marker = self.context.Array("c", _MARKER_BYTES, lock=False)
-        parent, child = self.context.Pipe()
-        self.process = self.context.Process(target=serve, args=(child, self.marker, self.limits),
-                                            name="vitrina-engine", daemon=True)
-        self.process.start()
-        child.close()
-        self.conn, self.models = parent, set()
+        self.kill()
+        ours, theirs = socket.socketpair()
+        self.marker = Marker.create()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app.engine.sandbox.serve", str(theirs.fileno()), self.marker.path,
+             json.dumps(asdict(self.limits))],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
+        theirs.close()
+        self.conn, self.models = Connection(ours.detach()), set()
 
     def call(self, request: Request, files_of) -> object:
         self._ensure()
@@ -151,7 +190,9 @@ class _Worker:
     def kill(self) -> None:
         if self.process is not None:
             self.process.kill()
-            self.process.join(5)
+            self.process.wait(5)
+            self.conn.close()
+            self.marker.remove()
         self.process = None
 
 
@@ -171,8 +212,7 @@ class WorkerPool:
 
     def __init__(self, size: int, limits: Limits):
         self.limits = limits
-        context = multiprocessing.get_context("spawn")
-        self.workers = [_Worker(context, limits) for _ in range(max(1, size))]
+        self.workers = [_Worker(limits) for _ in range(max(1, size))]
 
     def call(self, request: Request, files_of, affinity: int | None = None) -> object:
         start = (affinity if affinity is not None else os.getpid()) % len(self.workers)
