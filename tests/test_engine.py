@@ -140,7 +140,7 @@ def test_stored_state_holds_no_spec(engine, model):
 def test_model_expressions_have_no_file_access_or_eval(engine, expression):
     model = engine.load({"small.bpmn": SMALL["small.bpmn"].replace(b'decision == "reject"', expression.encode())})
     step = engine.start(model, "small", {"region": "77"})
-    with pytest.raises(ScriptFailed, match="not defined"):
+    with pytest.raises(ScriptFailed, match="не определено"):
         engine.complete(model, step.state, step.tasks[0].id, {"decision": "approve"})
 
 

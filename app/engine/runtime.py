@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from .errors import (BudgetExceeded, EngineError, ProcessNotFound, ScriptFailed, StateCorrupt, TaskNotFound,
                      TaskNotReady)
+from .failures import describe
 from .functions import ClientWaits, model_functions
 from .migration import MigrationRefused, plan_and_migrate
 from .parser import ParsedModel, parse_bundle
@@ -274,9 +275,7 @@ class Engine:
         except WorkflowException as exc:
             task = getattr(exc, "task", None) or getattr(exc, "task_spec", None)
             element = getattr(getattr(task, "task_spec", task), "bpmn_id", None)
-            cause = exc.__cause__ or exc.__context__  # the script's own error, which says what went wrong
-            message = f"{exc} ({type(cause).__name__}: {cause})" if cause is not None else str(exc)
-            raise ScriptFailed(message, element) from exc
+            raise ScriptFailed(describe(exc), element) from exc
         except SpiffWorkflowException as exc:
             raise ScriptFailed(str(exc)) from exc
 
