@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import current_app
 from flask.json.provider import DefaultJSONProvider
 
-from .documents import DEFAULT_MAX_MB
+from .applications.documents import DEFAULT_MAX_MB
 
 MAX_JSON_DEPTH = 32
 FORM_HEADROOM_MB = 5  # the other fields of a form that carries the largest file

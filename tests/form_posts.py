@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from app.form_render import as_text, widget_of
-from app.forms import load_form
+from app.forms.render import as_text, widget_of
+from app.forms.schema import load_form
 
 
 def as_post(form: str, data: dict, action: str = "complete") -> MultiDict:

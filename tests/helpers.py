@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.demo_data import sample
+from app.demo.samples import sample
 from app.engine import Engine
 from app.extensions import db
 from app.models import AuditEvent, OpenTask, ProcessInstance, Timer

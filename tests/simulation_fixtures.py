@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.simulation import params as parameters
-from app.simulation import scenario
+from app.simulation import experiment as scenario
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
         'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="defs" targetNamespace="test">'

@@ -17,12 +17,13 @@ import pytest
 from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 
-from app import claims, create_app
+from app.tasks import claims
+from app import create_app
 from app.accounts import create_user
 from app.api import tokens
 from app.clock import VirtualClock
-from app.demo_data import sample
-from app.documents import store_upload
+from app.demo.samples import sample
+from app.applications.documents import store_upload
 from app.extensions import db
 from app.models import ApplicationOperator, OpenTask
 from app.operators import registry

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from app.access import can_see_instance, visible_instances
 from app.accounts import AccountError, create_user, deactivate, managers_of
-from app.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
+from app.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 from app.extensions import db
 from app.models import ProcessInstance, User
 from app.roles import Role

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.api import tokens
-from app.demo_data import sample
+from app.demo.samples import sample
 from app.extensions import db
-from app.forms import load_form
+from app.forms.schema import load_form
 from app.models import ApiToken, Document
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.instances import start_process

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.cli import COMMANDS, main
 from app.extensions import db
-from app.demo_data import sample
+from app.demo.samples import sample
 from app.models import Deployment, OpenTask
 from tests.conftest import ROOT
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.demo_data import sample
+from app.demo.samples import sample
 from app.extensions import db
 from app.models import ProcessInstance, User
 from app.roles import Role

@@ -11,7 +11,7 @@ from app.workflow.errors import ConcurrentUpdate, TaskAlreadyDone
 from app.deadlines.sweep import fire_due_timers
 from app.workflow.instances import complete_task, get_instance, start_process
 from app.workflow.runtime import runtime
-from app.demo_data import sample
+from app.demo.samples import sample
 from tests.conftest import ROOT
 from tests.helpers import complete, open_tasks, task_named
 from tests.test_regulation_paths import CONFIRMATION, FIRST_REPORT, through_act

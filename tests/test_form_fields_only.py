@@ -44,7 +44,7 @@ def test_the_api_refuses_a_key_the_form_does_not_declare_naming_it(client, users
 
 
 def test_a_nested_key_the_form_does_not_declare_is_refused_too(client, users, app):
-    from app.task_fields import undeclared_fields
+    from app.tasks.fields import undeclared_fields
     schema = {"type": "object", "properties": {"goods": {"type": "array", "items": {
         "type": "object", "properties": {"name": {"type": "string"}}}}}}
     found = undeclared_fields(schema, {"goods": [{"name": "мёд"}, {"name": "чай", "region": "99"}]})

@@ -5,16 +5,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from app.demo_data import forms_with_samples, sample
-from app.forms import (
-    FieldError,
-    FormFileInvalid,
-    FormNotFound,
-    check_schema,
-    list_forms,
-    load_form,
-    validate,
-)
+from app.demo.samples import forms_with_samples, sample
+from app.forms.schema import (FieldError, FormFileInvalid, FormNotFound, check_schema, list_forms, load_form,
+    validate)
 
 EXPECTED_FORMS = {
     "application_questionnaire", "application_check", "remarks_to_client", "application_rework",

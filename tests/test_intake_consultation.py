@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.demo_data import sample
-from app.drafts import save_draft
+from app.demo.samples import sample
+from app.tasks.drafts import save_draft
 from app.extensions import db
 from app.intake.windows import save_window
 from app.models import ProcessInstance

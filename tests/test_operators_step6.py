@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.api import tokens
 from app.deadlines.sweep import fire_due_timers
-from app.demo_data import sample
+from app.demo.samples import sample
 from app.extensions import db
 from app.models import ApplicationOperator, AuditEvent, Timer
 from app.operators import accreditation, registry

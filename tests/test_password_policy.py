@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts import AccountError, create_user, set_password
-from app.password_policy import COMMON, GUESSABLE, TOO_SHORT, problem
+from app.accounts.passwords import COMMON, GUESSABLE, TOO_SHORT, problem
 from app.roles import Role
 from tests.conftest import login
 

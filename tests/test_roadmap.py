@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from app.form_input import read_form
-from app.forms import load_form
+from app.forms.input import read_form
+from app.forms.schema import load_form
 from app.models import AuditEvent, RoadmapMark
 from app.extensions import db
 from app.roadmap import BaseRoadmapInvalid, check_roadmap, load_base_roadmap, prefill, roadmap_of
@@ -149,7 +149,7 @@ def test_step_8_refuses_a_start_after_the_end_and_a_party_without_a_person(clien
 
 
 def test_roadmap_rules_accept_the_demo_roadmap_and_people_beside_parties():
-    from app.demo_data import sample
+    from app.demo.samples import sample
     assert check_roadmap("roadmap", sample("roadmap")) == []
     assert check_roadmap("roadmap_correction", sample("roadmap_correction")) == []
     assert check_roadmap("roadmap", {"roadmap_steps": [dict(STEPS[0], responsible="ЦПЭ")]})[0].field == \

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from app.demo_data import sample
+from app.demo.samples import sample
 from app.engine import ModelInvalid
-from app.scoring import scoring_of
+from app.applications.scoring import scoring_of
 from app.workflow.deployments import check_bundle, deploy_bundle, read_bundle
 from app.workflow.instances import start_process
 from tests.conftest import ROOT

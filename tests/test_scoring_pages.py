@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.demo_data import sample
+from app.demo.samples import sample
 from app.extensions import db
 from app.models import ProcessInstance
 from app.workflow.deployments import deploy_bundle, read_bundle

@@ -9,7 +9,7 @@ from lxml import etree
 from app.calendar import MOSCOW, WorkingCalendar
 from app.engine.catalog import NS
 from app.simulation import params as parameters
-from app.simulation import runner, scenario
+from app.simulation import runner, experiment as scenario
 from app.simulation.check import EngineRouter
 from app.simulation.model import compile_files, read_folder
 from app.simulation.worktime import SimulatedTime

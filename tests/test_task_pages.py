@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
-from app.demo_data import sample
-from app.documents import UploadRejected, store_upload
+from app.demo.samples import sample
+from app.applications.documents import UploadRejected, store_upload
 from app.extensions import db
-from app.form_input import read_form
-from app.form_render import widget_of
-from app.forms import list_forms, load_form
+from app.forms.input import read_form
+from app.forms.render import widget_of
+from app.forms.schema import list_forms, load_form
 from app.models import AuditEvent, Document, OpenTask, TaskDraft, Timer
-from app import claims
+from app.tasks import claims
 from app.deadlines.sweep import fire_due_timers
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.instances import get_instance, start_process

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from app import claims
+from app.tasks import claims
 from app.extensions import db
 from app.models import AuditEvent, OpenTask
 from app.workflow.deployments import deploy_bundle, read_bundle

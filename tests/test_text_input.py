@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app import plain_text
-from app.demo_data import sample
-from app.forms import FieldError, load_form, validate
+from app.demo.samples import sample
+from app.forms.schema import FieldError, load_form, validate
 from app.operators import registry
 from app.operators.errors import OperatorError
 from tests.conftest import login

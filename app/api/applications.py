@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from .. import applications
-from ..filing import file_application
+from ..applications import reading as applications
+from ..applications.filing import file_application
 from ..intake.windows import IntakeClosed
 from ..intake.offer import closed_error
 from ..workflow.runtime import runtime

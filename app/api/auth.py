@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import g, request
 
-from .. import throttle
+from ..accounts import throttle
 from ..statuses import ThrottleScope
 from . import tokens
 from .errors import TooManyAttempts, Unauthorized

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..accounts import AccountError
 from ..extensions import db
-from ..claims import AlreadyClaimed
+from ..tasks.claims import AlreadyClaimed
 from ..request_limits import too_large_message
 from ..workflow.errors import (ConcurrentUpdate, Conflict, InvalidTaskData, NotFound, NothingDeployed,
                                StepFailed, TaskAlreadyDone, WorkflowError)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..worklist import OPEN, SECTIONS
+from ..tasks.worklist import OPEN, SECTIONS
 
 VERSION = "1.0.0"
 

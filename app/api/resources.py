@@ -9,7 +9,7 @@ from datetime import datetime
 
 from ..calendar import MOSCOW
 from ..models import AuditEvent, OpenTask, ProcessInstance
-from ..worklist import deadline_state
+from ..tasks.worklist import deadline_state
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from .. import applications, claims
-from ..documents import UploadRejected, documents_of, file_fields, store_upload
-from ..drafts import drop_drafts, load_draft, save_draft
-from ..form_input import check_options
-from ..form_render import with_options
-from ..forms import FieldError, load_form, validate
+from ..applications import reading as applications
+from ..tasks import claims
+from ..applications.documents import UploadRejected, documents_of, file_fields, store_upload
+from ..tasks.drafts import drop_drafts, load_draft, save_draft
+from ..forms.input import check_options
+from ..forms.render import with_options
+from ..forms.schema import FieldError, load_form, validate
 from ..roadmap import check_roadmap
-from ..task_fields import undeclared_fields
-from ..task_rights import may_take, on_behalf_of
+from ..tasks.fields import undeclared_fields
+from ..tasks.rights import may_take, on_behalf_of
 from ..workflow.deployments import forms_dir
 from ..workflow.errors import InvalidTaskData
 from ..workflow.instances import complete_task
 from ..workflow.runtime import runtime
-from ..worklist import OPEN, SECTIONS, Filters, sections_for, task_page
+from ..tasks.worklist import OPEN, SECTIONS, Filters, sections_for, task_page
 from .auth import caller, require_token
 from .body import json_object, object_field, paging
 from .errors import ApiError, Forbidden, Invalid, NotFound, install

@@ -8,8 +8,8 @@ from .errors import (BudgetExceeded, EngineError, ModelInvalid, ModelProblem, Pr
                      ScriptNotAllowed, StateCorrupt, TaskNotFound, TaskNotReady)
 from .migration import MigrationRefused
 from .parser import ParsedModel, bundle_hash, parse_bundle
-from .runtime import STATUS_LINES, Engine
-from .views import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
+from .core import STATUS_LINES, Engine
+from .values import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
 
 __all__ = [
     "Engine", "ParsedModel", "parse_bundle", "bundle_hash", "STATUS_LINES",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .runtime import Engine
+from .core import Engine
 from .sandbox import Limits
 from .sandbox.worker import Request, shared_pool
-from .views import Step, ThrownMessage
+from .values import Step, ThrownMessage
 
 
 def _freeze(value):

@@ -18,7 +18,7 @@ from ..accounts import AccountError
 from ..engine import ThrownMessage
 from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance, TaskDraft
-from ..my_applications import MAIN_PROCESS, has_company
+from ..applications.mine import MAIN_PROCESS, has_company
 from ..roles import Role
 from ..statuses import InstanceState
 from ..workflow.deployments import current_deployment, model_of, model_of_id

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from ..calendar import MOSCOW, WorkingCalendar
 from ..clock import VirtualClock
-from ..demo_data import forms_with_samples, sample
+from ..demo.samples import forms_with_samples, sample
 from ..engine import ProcessCatalog
 from ..engine.functions import ClientWaits, model_functions
 from ..engine.scripting import RestrictedEnvironment
-from ..forms import FormError, load_form
+from ..forms.schema import FormError, load_form
 from .findings import NS
 
 # Friday before a working Saturday and a holiday: a date where working-day counting matters.

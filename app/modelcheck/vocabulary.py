@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..engine import STATUS_LINES, ProcessCatalog
-from ..forms import FormError, check_schema, load_form
-from ..task_fields import reserved_fields
+from ..forms.schema import FormError, check_schema, load_form
+from ..tasks.fields import reserved_fields
 from ..roles import LANE_ROLES, role_of_lane
 from ..statuses import vocabulary
 from .findings import Findings

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..workflow.deployments import current_deployment, get_deployment
-from .drafts import get_draft
+from .model_drafts import get_draft
 
 # What a bundle may hold; the engine decides what the files mean.
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}")

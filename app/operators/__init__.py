@@ -5,7 +5,7 @@ Importing the package registers the ``accredited_operators`` option list for tas
 """
 from __future__ import annotations
 
-from ..form_render import OptionSource, register_options
+from ..forms.render import OptionSource, register_options
 from ..statuses import OperatorStatus
 from .errors import OperatorError, TransitionRefused
 from .registry import accredited

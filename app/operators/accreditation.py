@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..documents import UploadRejected, store_file
+from ..applications.documents import UploadRejected, store_file
 from ..extensions import db
 from ..models import Operator, OperatorEvidence, OperatorRequirement
 from ..plain_text import MAX_TEXT_LENGTH, refusal

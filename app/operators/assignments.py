@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ..extensions import db
-from ..forms import FormError, load_form
+from ..forms.schema import FormError, load_form
 from ..models import ApplicationOperator, Operator
 
 log = logging.getLogger(__name__)

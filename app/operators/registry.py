@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..forms import validate
+from ..forms.schema import validate
 from ..models import ApplicationOperator, Operator, OperatorEvent, OperatorUser, User
 from ..roles import Role
 from ..statuses import OperatorStatus

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..extensions import db
-from ..forms import FieldError, validate
+from ..forms.schema import FieldError, validate
 from ..models import SalesReport
 from . import act, layout, sales_report
 from .submissions import latest_of

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..forms import FieldError
+from ..forms.schema import FieldError
 from .base import BaseRoadmap, load_base_roadmap
 
 ROADMAP_FORMS = ("roadmap", "roadmap_correction")

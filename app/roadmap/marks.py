@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..forms import FieldError
+from ..forms.schema import FieldError
 from ..models import AuditEvent, RoadmapMark
 from .current import Roadmap
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..calendar import MOSCOW
-from ..demo_data import forms_with_samples, sample
+from ..demo.samples import forms_with_samples, sample
 from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance
-from ..task_rights import STAND_INS
+from ..tasks.rights import STAND_INS
 from .format import has_time, parse_moment
 
 REGIONAL_ROLES = ("client", "cpe")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..clock import VirtualClock
-from ..demo_data import forms_with_samples, sample
+from ..demo.samples import forms_with_samples, sample
 from ..engine import Engine
 from ..roles import LANE_ROLES
 from ..statuses import ApplicationStatus, ServiceStatus

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import params as parameters
-from . import report, runner, scenario
+from . import report, runner, experiment as scenario
 from .check import EngineRouter
 from .params import ParamsInvalid
 

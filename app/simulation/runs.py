@@ -20,7 +20,7 @@ from ..models import SimulationRun
 from ..statuses import SimulationState
 from ..workflow.runtime import runtime
 from . import params as parameters
-from . import report, runner, scenario
+from . import report, runner, experiment as scenario
 from .cli import production_calendar
 from .liveness import Heartbeat, reap, runner_id
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from .. import accounting
+from ..sales import services as accounting
 from ..access import scope
 from ..dates import fmt_date
 from ..tabular import XLSX_TYPE, download

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import applications
+from ..applications import reading as applications
 from ..extensions import db
 from ..incidents import incidents_of
 from ..roles import Role

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..accounts import end_sessions, log_in, user_for_session
 from ..extensions import login_manager
 from ..models import User
-from ..throttle import Throttled
+from ..accounts.throttle import Throttled
 
 bp = Blueprint("auth", __name__)
 

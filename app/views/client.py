@@ -11,7 +11,7 @@ from flask_login import current_user
 from .. import accounts
 from ..extensions import db
 from ..intake.windows import IntakeClosed, ensure_open
-from ..my_applications import applications_of, has_company, start_application
+from ..applications.mine import applications_of, has_company, start_application
 from ..roles import Role
 from .guards import restrict_to
 from ..workflow.errors import NothingDeployed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import complaints
+from ..applications import complaints
 from ..accounts import AccountError
 from ..extensions import db
 from ..roles import Role

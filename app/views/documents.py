@@ -5,7 +5,7 @@ from flask import Blueprint, abort, send_file
 from flask_login import current_user, login_required
 
 from ..access import can_see_instance
-from ..documents import file_path
+from ..applications.documents import file_path
 from ..extensions import db
 from ..models import Document, ProcessInstance
 

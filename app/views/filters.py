@@ -50,7 +50,7 @@ def person(email: str | None) -> str:
 
 def register(app) -> None:
     from ..incidents import open_count
-    from ..scoring import scoring_of
+    from ..applications.scoring import scoring_of
     from ..statuses import IncidentKind, IncidentState
     app.add_template_global(scoring_of, "scoring_of")
     app.add_template_global(open_count, "open_incidents")

@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from ..engine import ModelInvalid
 from ..modeller.bundle import (BundleRejected, as_text, base_from_json, comment_from_json, files_from_json,
                                open_source)
-from ..modeller.drafts import list_drafts, list_versions, save_draft
+from ..modeller.model_drafts import list_drafts, list_versions, save_draft
 from ..modeller.vocabulary import panel_vocabulary
 from ..roles import Role
 from ..scenarios import read_scenarios

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from ..documents import file_path
+from ..applications.documents import file_path
 from ..extensions import db
 from ..models import Operator, OperatorEvidence
 from ..operators import accreditation, registry

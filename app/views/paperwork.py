@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import applications
+from ..applications import reading as applications
 from ..extensions import db
 from ..models import SalesReport
 from ..paperwork import act, layout, sales_report, task_papers

@@ -10,14 +10,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import applications
+from ..applications import reading as applications
 from ..extensions import db
 from ..models import OpenTask, ProcessInstance
 from ..roadmap import overdue_steps, roadmap_of, today_in_moscow
 from ..roadmap.current import EXECUTION_FORM, ROADMAP_FORMS
 from ..roadmap.marks import MarksChangedMeanwhile, RoadmapNotInExecution, check_marks, read_marks, save_marks
 from ..roles import Role
-from ..task_rights import may_complete
+from ..tasks.rights import may_complete
 from ..workflow.runtime import runtime
 
 bp = Blueprint("roadmap", __name__)

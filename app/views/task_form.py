@@ -11,23 +11,23 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import can_see_instance
-from ..documents import UploadRejected, documents_of, store_upload
-from ..drafts import DraftTooLarge, drop_drafts, load_draft, save_draft
+from ..applications.documents import UploadRejected, documents_of, store_upload
+from ..tasks.drafts import DraftTooLarge, drop_drafts, load_draft, save_draft
 from ..extensions import db
-from ..form_input import check_options, read_form
-from ..form_render import error_label, initial_values, sections, widget_of
-from ..forms import load_form, validate
+from ..forms.input import check_options, read_form
+from ..forms.render import error_label, initial_values, sections, widget_of
+from ..forms.schema import load_form, validate
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..paperwork import task_papers
-from ..questionnaire import QUESTIONNAIRE_FORM, submitted_questionnaire
-from ..remarks import remarks_history
+from ..applications.questionnaire import QUESTIONNAIRE_FORM, submitted_questionnaire
+from ..applications.remarks import remarks_history
 from ..roadmap import check_roadmap, prefill as roadmap_prefill
 from ..roles import Role
-from ..task_rights import may_take, on_behalf_of
+from ..tasks.rights import may_take, on_behalf_of
 from ..workflow.deployments import forms_dir
 from ..workflow.errors import Conflict, InvalidTaskData, NotFound, StepFailed
 from ..workflow.instances import complete_task
-from ..worklist import deadline_state
+from ..tasks.worklist import deadline_state
 from ..workflow.runtime import runtime
 from .paperwork import task_download
 from .roadmap import task_page_extras

@@ -8,12 +8,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import claims
+from ..tasks import claims
 from ..roles import Role
 from ..statuses import ApplicationStatus, ConsultationStatus
-from ..task_rights import assignees_for, may_assign, may_take
+from ..tasks.rights import assignees_for, may_assign, may_take
 from ..workflow.errors import Conflict, NotFound
-from ..worklist import PAGE_SIZE, Filters, deadline_state, may_filter_region, step_choices, task_page
+from ..tasks.worklist import PAGE_SIZE, Filters, deadline_state, may_filter_region, step_choices, task_page
 
 bp = Blueprint("tasks", __name__)
 

@@ -17,11 +17,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..engine import BudgetExceeded, ScriptFailed, Step, TaskNotFound, TaskNotReady, ThrownMessage
 from ..extensions import db
-from ..forms import load_form, validate as validate_form
+from ..forms.schema import load_form, validate as validate_form
 from ..models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
 from ..incidents.recording import record_failure
 from ..statuses import IncidentKind, InstanceState, TimerEffect, TimerState
-from ..task_fields import undeclared_fields
+from ..tasks.fields import undeclared_fields
 from .deployments import current_deployment, forms_dir, model_of, model_of_id
 from .errors import ConcurrentUpdate, InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
 from ..deadlines.alarm import notify_alarm

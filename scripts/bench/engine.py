@@ -34,7 +34,7 @@ from app import create_app  # noqa: E402
 from app.calendar import WorkingCalendar  # noqa: E402
 from app.clock import VirtualClock  # noqa: E402
 from app.config import DEFAULT_CLIENT_WAITS  # noqa: E402
-from app.demo_data import sample  # noqa: E402
+from app.demo.samples import sample  # noqa: E402
 from app.engine.functions import ClientWaits, model_functions  # noqa: E402
 from app.engine.serializer import full_size  # noqa: E402
 from app.extensions import db  # noqa: E402

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.simulation import params as parameters  # noqa: E402
-from app.simulation import runner, scenario  # noqa: E402
+from app.simulation import runner, experiment as scenario  # noqa: E402
 
 REGIONS = [f"{i:02d}" for i in range(1, 86)]
 

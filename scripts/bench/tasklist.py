@@ -39,7 +39,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts import create_user  # noqa: E402
-from app.demo_data import sample  # noqa: E402
+from app.demo.samples import sample  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import AuditEvent, OpenTask, ProcessInstance, Timer  # noqa: E402
 from app.roles import Role  # noqa: E402

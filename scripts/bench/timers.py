@@ -32,7 +32,7 @@ from app.accounts import create_user  # noqa: E402
 from app.clock import VirtualClock  # noqa: E402
 from app.deadlines.alarm import Alarm  # noqa: E402
 from app.deadlines.sweep import fire_due_timers  # noqa: E402
-from app.demo_data import sample  # noqa: E402
+from app.demo.samples import sample  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Breach, Notification, OpenTask, ProcessInstance, Timer  # noqa: E402
 from app.workflow.deployments import deploy_bundle, read_bundle  # noqa: E402

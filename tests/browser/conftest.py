@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.demo import DEMO_PASSWORD
+from app.demo.seed import DEMO_PASSWORD
 from app.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ def live_server(tmp_path, fast_hashing):
     production. ``live_server.app`` gives an app to prepare data with (``with app.app_context()``)."""
     from waitress.server import create_server
 
-    from app.demo import seed_demo_users
+    from app.demo.seed import seed_demo_users
     from app.workflow.deployments import deploy_bundle, read_bundle
 
     app = create_app({

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from app.demo_data import sample
-from app.forms import load_form
+from app.demo.samples import sample
+from app.forms.schema import load_form
 
-from .conftest import login_in_browser
+from tests.browser.conftest import login_in_browser
 
 pytestmark = pytest.mark.browser
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.demo_data import sample
+from app.demo.samples import sample
 from app.extensions import db
 from app.models import OpenTask
 from app.workflow.instances import complete_task, start_process
 
-from .conftest import login_in_browser
+from tests.browser.conftest import login_in_browser
 
 pytestmark = pytest.mark.browser
 

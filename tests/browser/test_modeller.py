@@ -15,7 +15,7 @@ from app.workflow.instances import get_instance, start_process
 from app.workflow.runtime import runtime
 from tests.helpers import complete, task_named
 
-from .conftest import ROOT, login_in_browser
+from tests.browser.conftest import ROOT, login_in_browser
 
 pytestmark = pytest.mark.browser
 

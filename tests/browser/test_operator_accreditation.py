@@ -9,7 +9,7 @@ import pytest
 
 from app.operators.requirements import REQUIREMENTS
 
-from .conftest import login_in_browser
+from tests.browser.conftest import login_in_browser
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.test_simulation_page import SMALL
 
-from .conftest import login_in_browser
+from tests.browser.conftest import login_in_browser
 
 pytestmark = pytest.mark.browser
 

@@ -54,7 +54,7 @@ class _Server:
     def engine(self, config: tuple):
         engine = self.engines.get(config)
         if engine is None:
-            from ..runtime import Engine
+            from ..core import Engine
             waits, roles = config
             engine = self.engines[config] = Engine(self.clock, self.calendar, _thaw(waits), dict(roles),
                                                    cache_size=64, limits=self.limits, on_evaluate=self._mark)

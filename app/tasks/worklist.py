@@ -14,15 +14,15 @@ from sqlalchemy import and_, event, func, or_, select, true
 from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.orm import load_only
 
-from .access import scope, visible_instances
-from .calendar import MOSCOW
-from .extensions import db
-from .models import OpenTask, ProcessInstance
-from .roles import Role
-from .task_rights import eligible_clause
-from .workflow.deployments import current_deployment, model_of
-from .workflow.errors import NothingDeployed
-from .workflow.runtime import runtime
+from ..access import scope, visible_instances
+from ..calendar import MOSCOW
+from ..extensions import db
+from ..models import OpenTask, ProcessInstance
+from ..roles import Role
+from .rights import eligible_clause
+from ..workflow.deployments import current_deployment, model_of
+from ..workflow.errors import NothingDeployed
+from ..workflow.runtime import runtime
 
 PAGE_SIZE = 50
 SECTIONS = {

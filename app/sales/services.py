@@ -17,16 +17,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import select
 
-from .access import visible_instances
-from .calendar import MOSCOW
-from .dates import fmt_date
-from .extensions import db
-from .models import ProcessInstance
-from .paperwork.layout import parse_date
-from .paperwork.submissions import latest_of
-from .roles import Role
-from .statuses import ServiceStatus
-from .tabular import append_row, csv_text
+from ..access import visible_instances
+from ..calendar import MOSCOW
+from ..dates import fmt_date
+from ..extensions import db
+from ..models import ProcessInstance
+from ..paperwork.layout import parse_date
+from ..paperwork.submissions import latest_of
+from ..roles import Role
+from ..statuses import ServiceStatus
+from ..tabular import append_row, csv_text
 
 VIEWER_ROLES = frozenset({Role.OPS_REC, Role.MO_REC, Role.ADMIN})
 PROCESS_ID = "marketplace_support"

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .access import visible_instances
-from .extensions import db
-from .models import OpenTask, ProcessInstance
-from .roles import Role
-from .workflow.instances import start_process
+from ..access import visible_instances
+from ..extensions import db
+from ..models import OpenTask, ProcessInstance
+from ..roles import Role
+from ..workflow.instances import start_process
 
 MAIN_PROCESS = "marketplace_support"
 

@@ -6,8 +6,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from .dates import fmt_datetime
-from .engine import ModelInvalid
+from ..dates import fmt_datetime
+from ..engine import ModelInvalid
 
 KINDS = {"added": "+", "removed": "-", "changed": "~"}
 
@@ -19,7 +19,7 @@ def versions_group(ctx):
     """Развёрнутые версии модели: номер, когда, кто, комментарий, работающих заявок."""
     if ctx.invoked_subcommand is not None:
         return
-    from .workflow.versions import list_versions
+    from ..workflow.versions import list_versions
     for v in list_versions():
         click.echo(f"{v.number:>4}  {v.key[:12]}  {fmt_datetime(v.deployed_at)}  {v.deployed_by}  "
                    f"заявок: {v.running}  {v.comment or ''}  [{', '.join(v.files)}]".rstrip())
@@ -31,8 +31,8 @@ def versions_group(ctx):
 @with_appcontext
 def diff_command(a, b):
     """Различия версий A и B: элементы добавлены (+), удалены (-), изменены (~)."""
-    from .workflow.errors import NotFound
-    from .workflow.versions import diff_versions
+    from ..workflow.errors import NotFound
+    from ..workflow.versions import diff_versions
     try:
         diff = diff_versions(a, b)
     except NotFound as exc:
@@ -58,8 +58,8 @@ def diff_command(a, b):
 @with_appcontext
 def revert_command(number, actor):
     """Вернуться к версии NUMBER: её файлы развёртываются как новая версия."""
-    from .workflow.errors import WorkflowError
-    from .workflow.versions import revert_to
+    from ..workflow.errors import WorkflowError
+    from ..workflow.versions import revert_to
     try:
         deployment = revert_to(number, actor=actor)
     except WorkflowError as exc:
@@ -79,8 +79,8 @@ def revert_command(number, actor):
 @with_appcontext
 def migrate_command(from_version, to_version, dry_run, actor):
     """Перенести работающие заявки версии FROM на версию TO (каждая — со своим результатом)."""
-    from .workflow.errors import NotFound
-    from .workflow.migration import migrate_version
+    from ..workflow.errors import NotFound
+    from ..workflow.migration import migrate_version
     try:
         results = migrate_version(from_version, to_version, actor=actor, dry_run=dry_run)
     except NotFound as exc:

@@ -16,10 +16,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
-from .extensions import db
-from .models import LoginFailure
-from .statuses import ThrottleScope
-from .workflow.runtime import runtime
+from ..extensions import db
+from ..models import LoginFailure
+from ..statuses import ThrottleScope
+from ..workflow.runtime import runtime
 
 DEFAULT_LIMITS = {
     ThrottleScope.ACCOUNT.value: {"failures": 5, "minutes": 15},

@@ -23,7 +23,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from .form_text import text_problems, with_length_limits
+from .text import text_problems, with_length_limits
 
 __all__ = [
     "DECISIONS",
@@ -40,7 +40,7 @@ __all__ = [
     "validate",
 ]
 
-FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
+FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 

@@ -13,15 +13,15 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from .access import can_see_instance, visible_instances
-from .accounts import AccountError
-from .extensions import db
-from .models import AuditEvent, OpenTask, ProcessInstance
-from .my_applications import has_company
-from .roles import Role
-from .workflow.deployments import model_of_id
-from .workflow.errors import WorkflowError
-from .workflow.instances import start_process
+from ..access import can_see_instance, visible_instances
+from ..accounts import AccountError
+from ..extensions import db
+from ..models import AuditEvent, OpenTask, ProcessInstance
+from .mine import has_company
+from ..roles import Role
+from ..workflow.deployments import model_of_id
+from ..workflow.errors import WorkflowError
+from ..workflow.instances import start_process
 
 COMPLAINT_PROCESS = "complaint"
 SUBMISSION, REGISTRATION, ANSWER = "complaint_submission", "complaint_registration", "complaint_answer"

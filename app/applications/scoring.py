@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from .extensions import db
-from .models import AuditEvent, ProcessInstance
+from ..extensions import db
+from ..models import AuditEvent, ProcessInstance
 
 DECIDED = "decided"
 

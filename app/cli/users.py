@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .roles import Role
+from ..roles import Role
 
 # The option each field of app.accounts comes from, so an error names what to fix.
 OPTIONS = {"email": "--email", "full_name": "--name", "roles": "--role", "region": "--region",
@@ -16,7 +16,7 @@ OPTIONS = {"email": "--email", "full_name": "--name", "roles": "--role", "region
 
 
 def _existing_user(email: str):
-    from .accounts import find_user
+    from ..accounts import find_user
     user = find_user(email)
     if user is None:
         click.secho(f"Пользователь {email} не найден", fg="red", err=True)
@@ -38,8 +38,8 @@ def users_group():
 @with_appcontext
 def users_list():
     """Показать пользователей с ролями, регионом и компанией."""
-    from .extensions import db
-    from .models import User
+    from ..extensions import db
+    from ..models import User
     for u in db.session.scalars(select(User).order_by(User.email)):
         roles = ", ".join(role.label for role in u.role_list)
         company = f"  {u.company_name or ''} ИНН {u.company_inn}" if u.company_inn else ""
@@ -61,7 +61,7 @@ def users_list():
 @with_appcontext
 def users_create(email, full_name, roles, region, company_inn, company_name, phone, password):
     """Создать пользователя."""
-    from .accounts import AccountError, create_user
+    from ..accounts import AccountError, create_user
     try:
         user = create_user(email, full_name, password, roles, region=region, company_inn=company_inn,
                            company_name=company_name, phone=phone)
@@ -77,7 +77,7 @@ def users_create(email, full_name, roles, region, company_inn, company_name, pho
 @with_appcontext
 def users_set_password(email, password):
     """Задать пользователю новый пароль."""
-    from .accounts import AccountError, set_password
+    from ..accounts import AccountError, set_password
     user = _existing_user(email)
     try:
         set_password(user, password)
@@ -92,7 +92,7 @@ def users_set_password(email, password):
 @with_appcontext
 def users_token(email, name):
     """Выдать пользователю токен API; токен печатается один раз."""
-    from .api.tokens import TokenError, issue
+    from ..api.tokens import TokenError, issue
     user = _existing_user(email)
     try:
         token, secret = issue(user, name)
@@ -110,7 +110,7 @@ def users_token(email, name):
 @with_appcontext
 def users_revoke_token(token_id):
     """Отозвать токен API по его номеру (см. vitrina users tokens)."""
-    from .api.tokens import TokenNotFound, revoke
+    from ..api.tokens import TokenNotFound, revoke
     try:
         token, now = revoke(token_id)
     except TokenNotFound as exc:
@@ -124,8 +124,8 @@ def users_revoke_token(token_id):
 @with_appcontext
 def users_tokens(email):
     """Показать токены API (всех или одного пользователя), без самих токенов."""
-    from .api.tokens import tokens_of
-    from .dates import fmt_datetime
+    from ..api.tokens import tokens_of
+    from ..dates import fmt_datetime
     user = None
     if email:
         user = _existing_user(email)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .forms import FieldError
+from ..forms.schema import FieldError
 
 # Set when the application is filed, from the filing and the instance row, never by a form.
 RESERVED_FIELDS = frozenset({"application_id", "region", "vitrina"})

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from .extensions import db
-from .models import AuditEvent
-from .roles import Role
+from ..extensions import db
+from ..models import AuditEvent
+from ..roles import Role
 
 # form field -> how the history names it
 TEXT_FIELDS = {

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from .extensions import db
-from .models import AuditEvent, ProcessInstance
-from .workflow.deployments import model_of_id
+from ..extensions import db
+from ..models import AuditEvent, ProcessInstance
+from ..workflow.deployments import model_of_id
 
 QUESTIONNAIRE_FORM = "application_questionnaire"
 # What a process is filed with, by the client: the staff who decide on it read it on their pages.

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from sqlalchemy import and_, false, or_, select
 
-from .access import can_see_instance
-from .extensions import db
-from .models import OpenTask, ProcessInstance, User, UserRole
-from .roles import LANE_ROLES, Role
+from ..access import can_see_instance
+from ..extensions import db
+from ..models import OpenTask, ProcessInstance, User, UserRole
+from ..roles import LANE_ROLES, Role
 
 TASK_ROLES = frozenset(LANE_ROLES.values())
 # role of the task -> the role that may stand in for it, on its behalf

@@ -17,9 +17,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Document
-from .workflow.runtime import runtime
+from ..extensions import db
+from ..models import Document
+from ..workflow.runtime import runtime
 
 # extension -> (content type, magic bytes at the start of the file)
 KINDS = {

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 
-from .access import can_see_instance
-from .extensions import db
-from .models import AuditEvent, OpenTask, ProcessInstance, User
-from .task_rights import assignees_for, may_assign, may_take
-from .workflow.errors import Conflict, NotFound, TaskAlreadyDone, WorkflowError
-from .workflow.runtime import runtime
+from ..access import can_see_instance
+from ..extensions import db
+from ..models import AuditEvent, OpenTask, ProcessInstance, User
+from .rights import assignees_for, may_assign, may_take
+from ..workflow.errors import Conflict, NotFound, TaskAlreadyDone, WorkflowError
+from ..workflow.runtime import runtime
 
 
 class AlreadyClaimed(Conflict):

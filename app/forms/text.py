@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from . import plain_text
-from .form_render import widget_of
+from .. import plain_text
+from .render import widget_of
 
 MAX_LINE_LENGTH = 500
 MAX_TEXT_LENGTH = 10_000

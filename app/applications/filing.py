@@ -7,14 +7,14 @@ file what they would then lose sight of.
 """
 from __future__ import annotations
 
-from .access import can_see_instance
-from .accounts import AccountError, check_company
-from .intake.windows import ensure_open
-from .models import ProcessInstance
-from .my_applications import MAIN_PROCESS, has_company
-from .roles import Role
-from .workflow.errors import WorkflowError
-from .workflow.instances import start_process
+from ..access import can_see_instance
+from ..accounts import AccountError, check_company
+from ..intake.windows import ensure_open
+from ..models import ProcessInstance
+from .mine import MAIN_PROCESS, has_company
+from ..roles import Role
+from ..workflow.errors import WorkflowError
+from ..workflow.instances import start_process
 
 # Roles that may file for a company other than their own account's.
 ON_BEHALF_ROLES = frozenset({Role.CPE, Role.KB_REC})

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from .demo_data import sample
-from .extensions import db
-from .models import OpenTask, ProcessInstance
-from .roles import Role
-from .workflow.instances import complete_task, start_process
+from .samples import sample
+from ..extensions import db
+from ..models import OpenTask, ProcessInstance
+from ..roles import Role
+from ..workflow.instances import complete_task, start_process
 
 REGIONS = {"77": "г. Москва", "66": "Свердловская область"}
 
@@ -39,9 +39,9 @@ DEMO_OPERATOR_USER = "operator@demo.ru"
 def seed_demo_operators() -> list:
     """The registry of the demo: two accredited operators (all nine requirements met) and one
     under review; empty when there are operators already."""
-    from .models import Operator
-    from .operators import accreditation, registry
-    from .operators.requirements import REQUIREMENTS
+    from ..models import Operator
+    from ..operators import accreditation, registry
+    from ..operators.requirements import REQUIREMENTS
     if db.session.scalar(select(func.count()).select_from(Operator)):
         return []
     created = []
@@ -106,7 +106,7 @@ DEMO_USERS = [
 
 def seed_demo_users() -> int:
     """Create the demo users once: how many were created, 0 when there are users already."""
-    from .accounts import count_users, create_user
+    from ..accounts import count_users, create_user
     if count_users():
         return 0
     for email, name, roles, region, inn, company in DEMO_USERS:
@@ -117,8 +117,8 @@ def seed_demo_users() -> int:
 
 def _link_demo_operator_user() -> None:
     """operator@demo.ru works for the first demo operator, so it sees that operator's applications."""
-    from .models import Operator
-    from .operators import registry
+    from ..models import Operator
+    from ..operators import registry
     operator = db.session.scalar(select(Operator).where(Operator.inn == DEMO_OPERATORS[0][1]))
     if operator is not None:
         registry.link_user(operator, DEMO_OPERATOR_USER, actor="demo")

@@ -14,11 +14,12 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ru import inn as stdnum_inn
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import password_policy, plain_text, throttle
-from .extensions import db
-from .models import User, UserRole
-from .roles import Role
-from .statuses import ThrottleScope
+from . import passwords as password_policy, throttle
+from .. import plain_text
+from ..extensions import db
+from ..models import User, UserRole
+from ..roles import Role
+from ..statuses import ThrottleScope
 
 # Roles whose holder acts for one region only.
 REGIONAL_ROLES = frozenset({Role.CPE, Role.CLIENT})

@@ -10,12 +10,12 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from .cli_users import users_group
-from .scenarios.cli import test_model_command
-from .cli_versions import migrate_command, versions_group
-from .dates import fmt_datetime
-from .engine import ModelInvalid
-from .extensions import db
+from .users import users_group
+from ..scenarios.cli import test_model_command
+from .versions import migrate_command, versions_group
+from ..dates import fmt_datetime
+from ..engine import ModelInvalid
+from ..extensions import db
 
 
 def _fail(message: str) -> None:
@@ -43,7 +43,7 @@ def _print_warnings(model) -> None:
 @with_appcontext
 def check_command(folder):
     """Проверить модель (BPMN) в папке, не развёртывая её."""
-    from .workflow.deployments import check_bundle, read_bundle
+    from ..workflow.deployments import check_bundle, read_bundle
     folder = folder or current_app.config["VITRINA_BPMN_DIR"]
     try:
         model = check_bundle(read_bundle(folder))
@@ -61,8 +61,8 @@ def check_command(folder):
 @with_appcontext
 def deploy_command(folder, comment, actor):
     """Развернуть модель из папки (по умолчанию bpmn/) как новую версию."""
-    from .scenarios import read_scenarios
-    from .workflow.deployments import deploy_bundle, read_bundle
+    from ..scenarios import read_scenarios
+    from ..workflow.deployments import deploy_bundle, read_bundle
     folder = folder or current_app.config["VITRINA_BPMN_DIR"]
     try:
         deployment, created = deploy_bundle(read_bundle(folder), actor=actor, comment=comment,
@@ -84,7 +84,7 @@ def deploy_command(folder, comment, actor):
 @with_appcontext
 def start_command(process_id, region, company_name, company_inn, actor):
     """Создать экземпляр процесса (заявку)."""
-    from .workflow.instances import start_process
+    from ..workflow.instances import start_process
     instance = start_process(process_id, actor=actor, region=region, company_name=company_name,
                              company_inn=company_inn)
     click.echo(f"Заявка {instance.id}: {instance.application_status}")
@@ -95,7 +95,7 @@ def start_command(process_id, region, company_name, company_inn, actor):
 @with_appcontext
 def instances_command(limit):
     """Показать последние заявки и их статусы."""
-    from .models import ProcessInstance
+    from ..models import ProcessInstance
     rows = db.session.scalars(select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit))
     for i in rows:
         click.echo(f"{i.id:>6}  {i.process_id:<20} рег. {i.region or '-':<3} {i.application_status or '-':<38}"
@@ -108,7 +108,7 @@ def instances_command(limit):
 @with_appcontext
 def tasks_command(role, region):
     """Показать открытые задачи (индекс списка задач)."""
-    from .models import OpenTask
+    from ..models import OpenTask
     query = select(OpenTask).order_by(OpenTask.normative_due.is_(None), OpenTask.normative_due, OpenTask.id)
     if role:
         query = query.where(OpenTask.role == role)
@@ -127,8 +127,8 @@ def tasks_command(role, region):
 @with_appcontext
 def complete_command(instance_id, task_id, data, actor):
     """Выполнить задачу заявки с данными формы."""
-    from .workflow.errors import WorkflowError
-    from .workflow.instances import complete_task
+    from ..workflow.errors import WorkflowError
+    from ..workflow.instances import complete_task
     try:
         instance = complete_task(instance_id, task_id, json.loads(data), actor=actor)
     except json.JSONDecodeError as exc:
@@ -142,7 +142,7 @@ def complete_command(instance_id, task_id, data, actor):
 @with_appcontext
 def timers_command():
     """Показать ожидающие таймеры (сроки)."""
-    from .models import Timer
+    from ..models import Timer
     for t in db.session.scalars(select(Timer).order_by(Timer.due_at)):
         state = "" if t.state == "waiting" else "  (отмечен, ждёт движения заявки)"
         click.echo(f"{fmt_datetime(t.due_at)}  заявка {t.instance_id:>6}  шаг {t.step or '-':<4} "
@@ -153,8 +153,8 @@ def timers_command():
 @with_appcontext
 def fire_timers_command():
     """Сработать все таймеры, срок которых наступил."""
-    from .deadlines.sweep import fire_due_timers
-    from .workflow.runtime import runtime
+    from ..deadlines.sweep import fire_due_timers
+    from ..workflow.runtime import runtime
     click.echo(str(fire_due_timers(runtime().clock.now())).capitalize())
 
 
@@ -169,7 +169,7 @@ def calendar_group():
 def calendar_show(year):
     """Нерабочие дни года (будни) и рабочие субботы/воскресенья."""
     from datetime import timedelta
-    from .workflow.runtime import runtime
+    from ..workflow.runtime import runtime
     cal, day = runtime().calendar, date(year, 1, 1)
     while day.year == year:
         working, weekend = cal.is_working_day(day), day.weekday() >= 5
@@ -185,7 +185,7 @@ def calendar_show(year):
 @with_appcontext
 def calendar_override(day, working, decree):
     """Добавить поправку к календарю (побеждает пакет holidays)."""
-    from .workflow.calendar_overrides import set_override
+    from ..workflow.calendar_overrides import set_override
     set_override(day.date(), working, decree)
     click.echo(f"{day:%d.%m.%Y}: {'рабочий' if working else 'выходной'} ({decree})")
 
@@ -196,8 +196,8 @@ def calendar_override(day, working, decree):
 def setup_command(demo):
     """Подготовить установку: секретный ключ, миграции, развёртывание модели, демо-данные при первом запуске."""
     from flask_migrate import upgrade
-    from . import secret_key
-    from .workflow.deployments import deploy_bundle, read_bundle
+    from .. import secret_key
+    from ..workflow.deployments import deploy_bundle, read_bundle
     if secret_key.ensure(current_app.instance_path):
         click.echo(f"Секретный ключ сессий записан в {secret_key.path(current_app.instance_path)}")
     upgrade(revision="heads")
@@ -205,7 +205,7 @@ def setup_command(demo):
                                         once=True)
     click.echo(f"Версия модели {deployment.id} ({'новая' if created else 'без изменений'})")
     if demo:
-        from .demo import DEMO_PASSWORD, seed_demo, seed_demo_users
+        from ..demo.seed import DEMO_PASSWORD, seed_demo, seed_demo_users
         if seed_demo():
             click.echo("Демо-данные созданы")
         if created_users := seed_demo_users():
@@ -221,8 +221,8 @@ def serve_command(host, port, threads):
     """Запустить веб-приложение и планировщик сроков (waitress)."""
     import logging
     from waitress import serve
-    from .deadlines.alarm import Alarm
-    from .secret_key import InsecureSecretKey, refuse_insecure
+    from ..deadlines.alarm import Alarm
+    from ..secret_key import InsecureSecretKey, refuse_insecure
     try:
         refuse_insecure(current_app.config)
     except InsecureSecretKey as exc:
@@ -249,12 +249,12 @@ COMMANDS = [serve_command, check_command, deploy_command, versions_group, start_
 def register_commands(app) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
-    from .simulation.cli import simulate_command
+    from ..simulation.cli import simulate_command
     app.cli.add_command(simulate_command)
 
 
 def _create_app():
-    from . import create_app
+    from .. import create_app
     return create_app()
 
 

@@ -7,11 +7,11 @@ import json
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import db
-from .models import TaskDraft
-from .request_limits import KB, draft_limit
-from .workflow.errors import WorkflowError
-from .workflow.runtime import runtime
+from ..extensions import db
+from ..models import TaskDraft
+from ..request_limits import KB, draft_limit
+from ..workflow.errors import WorkflowError
+from ..workflow.runtime import runtime
 
 
 class DraftTooLarge(WorkflowError):

@@ -13,8 +13,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from .form_render import as_text, option_source, widget_of
-from .forms import FieldError
+from .render import as_text, option_source, widget_of
+from .schema import FieldError
 
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")

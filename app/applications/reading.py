@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from .access import can_see_instance, visible_instances
-from .extensions import db
-from .models import AuditEvent, Document, OpenTask, ProcessInstance, Timer
+from ..access import can_see_instance, visible_instances
+from ..extensions import db
+from ..models import AuditEvent, Document, OpenTask, ProcessInstance, Timer
 
 
 def visible_page(user, page: int, per_page: int, status: str | None = None) -> tuple[list[ProcessInstance], int]:

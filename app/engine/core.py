@@ -30,7 +30,7 @@ from .sandbox import Exhausted, Limits, current_operation, operation
 from .scripting import RestrictedScriptEngine
 from .serializer import dump_state, load_state
 from .timers import parse_moment
-from .views import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
+from .values import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
 
 STATUS_LINES = ("application_status", "service_status")
 _META = "vitrina"  # key of Vitrina's own bookkeeping in the workflow data

@@ -1,0 +1,2 @@
+"""Task forms: JSON Schema files with layout hints — loading and validating (``schema``), the
+page's widgets (``render``), reading a posted page back (``input``) and text limits (``text``)."""
