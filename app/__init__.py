@@ -5,7 +5,6 @@ import os
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine as SAEngine
 
 from . import config as app_config, secret_key
 from .clock import SystemClock
@@ -33,6 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     from . import models  # noqa: F401  (tables must be known to Alembic and create_all)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
 
     clock = app.config.get("VITRINA_CLOCK") or SystemClock()
     from .workflow.calendar_overrides import load_overrides
@@ -40,63 +42,28 @@ def create_app(test_config: dict | None = None) -> Flask:
         clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides, isolated=app.config["VITRINA_ENGINE_ISOLATION"],
         workers=app.config["VITRINA_ENGINE_WORKERS"], limits=app.config["VITRINA_MODEL_LIMITS"])
 
-    from .views import admin_users, applications, auth, errors, filters, notifications, sla, vendor
-    from .views import client, documents, security, task_form, tasks
-    filters.register(app)
-    errors.register(app)
-    security.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(applications.bp)
-    app.register_blueprint(tasks.bp)
-    app.register_blueprint(task_form.bp)
-    app.register_blueprint(client.bp)
-    app.register_blueprint(documents.bp)
-    app.register_blueprint(admin_users.bp)
-    from .views import admin_tokens, incidents
-    app.register_blueprint(admin_tokens.bp)
-    app.register_blueprint(incidents.bp)
-    admin_tokens.register(app)
-    app.register_blueprint(notifications.bp)
-    app.register_blueprint(sla.bp)
-    app.register_blueprint(vendor.bp)
-    from .views import accounting as accounting_views, paperwork, sales as sales_views
-    app.register_blueprint(paperwork.bp)
-    app.register_blueprint(sales_views.bp)
-    app.register_blueprint(accounting_views.bp)
-    from .views import operators
-    app.register_blueprint(operators.bp)
-    from .views import modeller
-    app.register_blueprint(modeller.bp)
-    from .views import versions as versions_views
-    app.register_blueprint(versions_views.bp)
-    from .views import intake
-    app.register_blueprint(intake.bp)
-    app.register_blueprint(intake.client_bp)
-    from .views import complaints as complaint_views
-    app.register_blueprint(complaint_views.bp)
-    from .views import roadmap
-    app.register_blueprint(roadmap.bp)
-    from .views import simulation as simulation_views
-    app.register_blueprint(simulation_views.bp)
+    from . import views
+    views.init_app(app)
     from . import api
     for bp in api.BLUEPRINTS:
         app.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens only, no session cookie for a forged request to ride on
     api.init_app(app)
-    app.add_template_global(vendor.bpmn_js_url, "bpmn_js_url")
 
     from .cli import register_commands
     register_commands(app)
     return app
 
 
-@event.listens_for(SAEngine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     # WAL lets readers work while a task is being completed; NORMAL sync is durable in WAL
     # mode except for the last commits on power loss; foreign keys are off by default.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+    # SQLite's own lower() folds ASCII only, so «сибирский» would never find «Сибирский»;
+    # PostgreSQL folds by its locale. Python's str.lower stands in for SQLite.
+    dbapi_connection.create_function("lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
+                                     deterministic=True)

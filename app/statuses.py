@@ -73,6 +73,56 @@ class InstanceState(StrEnum):
     FAILED = "failed"
 
 
+class AuditAction(StrEnum):
+    """What an entry of the audit trail records: who did what to an application, when."""
+
+    STARTED = "started"
+    COMPLETED = "completed"
+    STATUS = "status"
+    TIMER_FIRED = "timer_fired"
+    DECIDED = "decided"
+    CLAIMED = "claimed"
+    UNCLAIMED = "unclaimed"
+    ASSIGNED = "assigned"
+    ROADMAP_MARKED = "roadmap_marked"
+    MIGRATED = "migrated"
+
+    @property
+    def label(self) -> str:
+        return {"started": "Создание", "completed": "Выполнение задачи", "status": "Смена статуса",
+                "timer_fired": "Срабатывание срока", "claimed": "Взятие задачи в работу",
+                "unclaimed": "Возврат задачи", "assigned": "Назначение задачи",
+                "roadmap_marked": "Отметка о выполнении шага дорожной карты", "decided": "Решение по таблице",
+                "migrated": "Перенос на новую версию модели"}[self.value]
+
+
+class TimerKind(StrEnum):
+    """The kind of a boundary timer, as the model's ``deadline_kind`` property names it."""
+
+    NORMATIVE = "normative"
+    INDICATIVE = "indicative"
+    CLIENT_WAIT = "client_wait"
+    REPORT_PERIOD = "report_period"
+
+    @property
+    def label(self) -> str:
+        return {"normative": "нормативный срок", "indicative": "индикативный срок",
+                "client_wait": "ожидание Клиента", "report_period": "отчётный период"}[self.value]
+
+
+class ProcessId(StrEnum):
+    """The deployed processes Vitrina's own code refers to by id."""
+
+    MARKETPLACE_SUPPORT = "marketplace_support"
+    CONSULTATION = "consultation"
+    COMPLAINT = "complaint"
+
+    @property
+    def label(self) -> str:
+        return {"marketplace_support": "Размещение на ЭТП", "consultation": "Консультация",
+                "complaint": "Жалоба"}[self.value]
+
+
 class TimerState(StrEnum):
     WAITING = "waiting"
     FIRED = "fired"  # recorded by the sweep; the engine fires it when the instance next moves

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cache
 
 from ..tasks.worklist import OPEN, SECTIONS
+from ..statuses import AuditAction
 
 VERSION = "1.0.0"
 
@@ -86,8 +87,7 @@ SCHEMAS = {
         "properties": {
             "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
             "on_behalf_of": _nullable("string", description="Роль, за которую действовал (МО РЭЦ за Оператора)"),
-            "action": {"type": "string", "enum": ["started", "completed", "status", "timer_fired", "claimed",
-                                                  "unclaimed", "assigned", "decided"]},
+            "action": {"type": "string", "enum": [str(a) for a in AuditAction]},
             "element": _nullable("string"), "element_id": _nullable("string"), "task_id": _nullable("string"),
             "status_line": _nullable("string", enum=["application_status", "service_status", None]),
             "status_from": _nullable("string"), "status_to": _nullable("string"), "assignee": _nullable("string"),

@@ -10,6 +10,7 @@ from datetime import datetime
 from ..calendar import MOSCOW
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..tasks.worklist import deadline_state
+from ..statuses import AuditAction
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -68,7 +69,7 @@ def application_brief(instance: ProcessInstance) -> dict:
 
 
 def history_item(event: AuditEvent) -> dict:
-    assignee = (event.details or {}).get("assignee") if event.action in ("claimed", "assigned") else None
+    assignee = (event.details or {}).get("assignee") if event.action in (AuditAction.CLAIMED, AuditAction.ASSIGNED) else None
     return {
         "at": iso(event.at),
         "actor": event.actor,

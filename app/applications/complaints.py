@@ -22,8 +22,9 @@ from ..roles import Role
 from ..workflow.deployments import model_of_id
 from ..workflow.errors import WorkflowError
 from ..workflow.instances import start_process
+from ..statuses import AuditAction, ProcessId
 
-COMPLAINT_PROCESS = "complaint"
+COMPLAINT_PROCESS = ProcessId.COMPLAINT
 SUBMISSION, REGISTRATION, ANSWER = "complaint_submission", "complaint_registration", "complaint_answer"
 OUTCOMES = {"upheld": "Жалоба обоснована", "partly_upheld": "Жалоба обоснована частично",
             "rejected": "Жалоба не обоснована"}
@@ -109,7 +110,7 @@ def _read(instances: list[ProcessInstance]) -> list[Complaint]:
     steps: dict[int, dict] = {i: {} for i in ids}
     forms_by_deployment: dict[int, dict[str, str]] = {}
     for event in db.session.scalars(select(AuditEvent).where(
-            AuditEvent.instance_id.in_(ids), AuditEvent.action == "completed").order_by(AuditEvent.id)):
+            AuditEvent.instance_id.in_(ids), AuditEvent.action == AuditAction.COMPLETED).order_by(AuditEvent.id)):
         instance = next(i for i in instances if i.id == event.instance_id)
         forms = forms_by_deployment.setdefault(instance.deployment_id, _forms(instance))
         data = (event.details or {}).get("data")

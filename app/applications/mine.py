@@ -11,8 +11,9 @@ from ..extensions import db
 from ..models import OpenTask, ProcessInstance
 from ..roles import Role
 from ..workflow.instances import start_process
+from ..statuses import ProcessId
 
-MAIN_PROCESS = "marketplace_support"
+MAIN_PROCESS = ProcessId.MARKETPLACE_SUPPORT
 
 
 @dataclass

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AuditEvent, ProcessInstance
 from ..workflow.deployments import model_of_id
+from ..statuses import AuditAction
 
 QUESTIONNAIRE_FORM = "application_questionnaire"
 # What a process is filed with, by the client: the staff who decide on it read it on their pages.
@@ -37,7 +38,7 @@ def submitted_questionnaire(instance: ProcessInstance) -> Submitted | None:
     if not elements:
         return None
     event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.instance_id == instance.id, AuditEvent.action == "completed",
+        AuditEvent.instance_id == instance.id, AuditEvent.action == AuditAction.COMPLETED,
         AuditEvent.element_id.in_(elements)).order_by(AuditEvent.id.desc()).limit(1))
     data = (event.details or {}).get("data") if event is not None else None
     if not isinstance(data, dict):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AuditEvent
 from ..roles import Role
+from ..statuses import AuditAction
 
 # form field -> how the history names it
 TEXT_FIELDS = {
@@ -41,7 +42,7 @@ class Remark:
 
 def remarks_history(instance_id: int, user) -> list[Remark]:
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id,
-                                                         AuditEvent.action == "completed")
+                                                         AuditEvent.action == AuditAction.COMPLETED)
                                 .order_by(AuditEvent.id)).all()
     client_only = user.has_role(Role.CLIENT) and len(user.roles) == 1
     result = []

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditEvent, ProcessInstance
+from ..statuses import AuditAction
 
-DECIDED = "decided"
+DECIDED = AuditAction.DECIDED
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .versions import migrate_command, versions_group
 from ..dates import fmt_datetime
 from ..engine import ModelInvalid
 from ..extensions import db
+from ..statuses import ProcessId
 
 
 def _fail(message: str) -> None:
@@ -76,7 +77,7 @@ def deploy_command(folder, comment, actor):
 
 
 @click.command("start")
-@click.argument("process_id", default="marketplace_support")
+@click.argument("process_id", default=ProcessId.MARKETPLACE_SUPPORT.value)
 @click.option("--region", required=True, help="Код региона (две цифры).")
 @click.option("--company-name", required=True)
 @click.option("--company-inn", required=True)

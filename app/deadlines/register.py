@@ -18,13 +18,14 @@ from ..notifications.outbox import rows_for, write
 from ..roles import Role
 from ..upsert import insert_ignoring_duplicates
 from ..workflow.runtime import runtime
+from ..statuses import TimerKind
 
 
 @dataclass(frozen=True)
 class Deadline:
     """A deadline timer that came due, with the task it guards."""
 
-    kind: str  # "indicative" | "normative"
+    kind: TimerKind  # indicative or normative
     timer_task_id: str
     task_id: str | None
     element_id: str | None
@@ -55,7 +56,7 @@ class Batch:
         self.notes: list[dict] = []
 
     def add(self, instance, d: Deadline, closed_at: datetime | None = None) -> None:
-        if d.kind == "normative":
+        if d.kind == TimerKind.NORMATIVE:
             self.breaches.append(dict(
                 instance_id=instance.id, timer_task_id=d.timer_task_id, task_id=d.task_id,
                 element_id=d.element_id, task_name=d.task_name, step=d.step, role=d.role, region=d.region,
@@ -66,7 +67,7 @@ class Batch:
             people = recipients.performers(d.role, d.region, instance.company_inn, d.assignee) + \
                 recipients.managers(d.role, d.region) + recipients.role_members(Role.MO_REC)
             message, key = texts.deadline_breached(instance, d.task_name, d.step, d.due_at), f"breach:{d.timer_task_id}"
-        elif d.kind == "indicative":
+        elif d.kind == TimerKind.INDICATIVE:
             if d.task_id:
                 self.warned.append(d.task_id)
             people = recipients.performers(d.role, d.region, instance.company_inn, d.assignee) + \
@@ -110,7 +111,7 @@ def close_for_tasks(instance, closed_rows: list[OpenTask], now: datetime) -> Non
                 breach.late_working_days = late_days(breach.due_at, now)
         elif row.normative_due is not None and row.normative_due < now:
             late = Batch(now)
-            late.add(instance, deadline_of("normative", f"late:{row.task_id}", row.normative_due, row, row.name,
+            late.add(instance, deadline_of(TimerKind.NORMATIVE, f"late:{row.task_id}", row.normative_due, row, row.name,
                                            row.step), closed_at=now)
             late.write()
 

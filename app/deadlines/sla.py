@@ -31,8 +31,9 @@ from ..workflow.deployments import current_deployment, model_of
 from ..workflow.errors import NothingDeployed
 from ..workflow.runtime import runtime
 from .register import late_days
+from ..statuses import AuditAction, ProcessId, TimerKind
 
-PROCESS_ID = "marketplace_support"
+PROCESS_ID = ProcessId.MARKETPLACE_SUPPORT
 VIEWER_ROLES = frozenset({Role.MANAGER, Role.MO_REC, Role.ADMIN})
 DEFAULT_DAYS = 90
 OPEN_LIST_LIMIT = 200
@@ -156,7 +157,7 @@ def normatives() -> dict[str, Normative]:
     found: dict[str, Normative] = {}
     for element in (catalog.elements.values() if catalog else ()):
         step = element.properties.get("step")
-        if element.properties.get("deadline_kind") != "normative" or not step or not element.timer:
+        if element.properties.get("deadline_kind") != TimerKind.NORMATIVE or not step or not element.timer:
             continue
         match = _DEADLINE.fullmatch(element.timer[1])
         task = catalog.elements.get(element.attached_to or "")
@@ -220,7 +221,7 @@ def _completions(user, period: Period, region: str | None):
                details["ready_at"].as_string().label("ready_at"), AuditEvent.at.label("done_at"),
                case((breached, 0), else_=1).label("on_time"))
         .join(ProcessInstance, ProcessInstance.id == AuditEvent.instance_id)
-        .where(AuditEvent.action == "completed", details["normative_due"].as_string().is_not(None),
+        .where(AuditEvent.action == AuditAction.COMPLETED, details["normative_due"].as_string().is_not(None),
                AuditEvent.at >= start, AuditEvent.at < end), user, region)
 
 

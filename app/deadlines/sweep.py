@@ -21,7 +21,8 @@ from sqlalchemy import insert, select, update
 
 from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance, Timer
-from ..statuses import TimerEffect, TimerState
+from ..notifications import recipients
+from ..statuses import AuditAction, TimerEffect, TimerState
 from ..workflow.errors import ConcurrentUpdate
 from ..workflow.instances import SYSTEM, advance_instance
 from . import register
@@ -66,7 +67,8 @@ def _record_signals(now: datetime, report: SweepReport) -> None:
             .execution_options(synchronize_session=False)))
         timers = [t for t in timers if t.id in taken]
         if timers:
-            _record(timers, now, report)
+            with recipients.caching():
+                _record(timers, now, report)
         db.session.commit()
         report.signals += len(timers)
 
@@ -91,7 +93,7 @@ def _record(timers: list[Timer], now: datetime, report: SweepReport) -> None:
 
 
 def _audit_row(timer: Timer, now: datetime) -> dict:
-    return dict(instance_id=timer.instance_id, at=now, actor=SYSTEM, action="timer_fired",
+    return dict(instance_id=timer.instance_id, at=now, actor=SYSTEM, action=AuditAction.TIMER_FIRED,
                 element_id=timer.element_id, element_name=timer.name, task_id=timer.task_id,
                 details={"kind": timer.kind, "step": timer.step, "task": timer.attached_element_id,
                          "due_at": timer.due_at.isoformat() if timer.due_at else None})

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import OpenTask, ProcessInstance
 from ..roles import Role
 from ..workflow.instances import complete_task, start_process
+from ..statuses import ProcessId
 
 REGIONS = {"77": "г. Москва", "66": "Свердловская область"}
 
@@ -66,7 +67,7 @@ def seed_demo() -> bool:
     operators = seed_demo_operators()
     party = {"operator_id": operators[0].id, "operator_name": operators[0].name} if operators else {}
     for index, (region, name, inn) in enumerate(COMPANIES * 2):
-        instance = start_process("marketplace_support", actor="demo", region=region,
+        instance = start_process(ProcessId.MARKETPLACE_SUPPORT, actor="demo", region=region,
                                  company_name=name, company_inn=inn)
         for element_id in HAPPY_PATH[:index]:
             task = db.session.scalar(select(OpenTask).where(OpenTask.instance_id == instance.id,

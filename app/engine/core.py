@@ -31,6 +31,7 @@ from .scripting import RestrictedScriptEngine
 from .serializer import dump_state, load_state
 from .timers import parse_moment
 from .values import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
+from ..statuses import TimerKind
 
 STATUS_LINES = ("application_status", "service_status")
 _META = "vitrina"  # key of Vitrina's own bookkeeping in the workflow data
@@ -322,8 +323,8 @@ class Engine:
             lane=spec.lane, role=self.lane_roles.get((spec.lane or "").strip()),
             step=props.get("step"), form=props.get("form"),
             ready_at=_moment(meta.get("ready_at", {}).get(str(task.id))),
-            normative_due=dues.get("normative"), indicative_due=dues.get("indicative"),
-            wait_due=dues.get("client_wait"), properties=dict(props),
+            normative_due=dues.get(TimerKind.NORMATIVE), indicative_due=dues.get(TimerKind.INDICATIVE),
+            wait_due=dues.get(TimerKind.CLIENT_WAIT), properties=dict(props),
         )
 
     def _step(self, workflow, recorder, dump=True) -> Step:

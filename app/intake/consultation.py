@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance, TaskDraft
 from ..applications.mine import MAIN_PROCESS, has_company
 from ..roles import Role
-from ..statuses import InstanceState
+from ..statuses import AuditAction, InstanceState, ProcessId
 from ..workflow.deployments import current_deployment, model_of, model_of_id
 from ..workflow.errors import Conflict, NothingDeployed, NotFound, WorkflowError
 from ..workflow.instances import start_process
@@ -66,7 +66,7 @@ def request_consultation(user, application_id: int) -> ProcessInstance:
 
 def running_consultation(application_id: int) -> ProcessInstance | None:
     return db.session.scalar(select(ProcessInstance).where(
-        ProcessInstance.parent_id == application_id, ProcessInstance.process_id == "consultation",
+        ProcessInstance.parent_id == application_id, ProcessInstance.process_id == ProcessId.CONSULTATION,
         ProcessInstance.state == InstanceState.RUNNING).limit(1))
 
 
@@ -80,7 +80,7 @@ def client_answers(application: ProcessInstance, user) -> dict[str, dict]:
     if not forms:
         return answers
     for event in db.session.scalars(select(AuditEvent).where(
-            AuditEvent.instance_id == application.id, AuditEvent.action == "completed",
+            AuditEvent.instance_id == application.id, AuditEvent.action == AuditAction.COMPLETED,
             AuditEvent.element_id.in_(list(forms))).order_by(AuditEvent.id)):
         data = (event.details or {}).get("data")
         if isinstance(data, dict):

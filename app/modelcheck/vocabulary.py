@@ -8,10 +8,10 @@ from ..engine import STATUS_LINES, ProcessCatalog
 from ..forms.schema import FormError, check_schema, load_form
 from ..tasks.fields import reserved_fields
 from ..roles import LANE_ROLES, role_of_lane
-from ..statuses import vocabulary
+from ..statuses import TimerKind, vocabulary
 from .findings import Findings
 
-DEADLINE_KINDS = ("normative", "indicative", "client_wait", "report_period")
+DEADLINE_KINDS = tuple(TimerKind)
 
 
 def check_vocabulary(catalog: ProcessCatalog, forms_dir: Path | None, out: Findings) -> None:

@@ -5,14 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..statuses import DEFAULT_VOCABULARY, VOCABULARY
+from ..statuses import DEFAULT_VOCABULARY, TimerKind, VOCABULARY
 
-DEADLINE_KINDS = [
-    ("normative", "нормативный срок"),
-    ("indicative", "индикативный срок"),
-    ("client_wait", "ожидание Клиента"),
-    ("report_period", "отчётный период"),
-]
+DEADLINE_KINDS = [(kind.value, kind.label) for kind in TimerKind]
 STATUS_LINES = {"application_status": "Статус заявки", "service_status": "Статус услуги"}
 
 

@@ -1,12 +1,15 @@
 """Who is told: performers of a step, the role's managers, МО РЭЦ, the client.
 
-Lookups are cached for the length of one transaction: a sweep that records thousands of
-deadlines asks the same few questions over and over.
+A sweep that records thousands of deadlines asks the same few questions over and over, so it
+runs inside ``caching()``: within it lookups are answered once; outside it every call asks the
+database (nothing outlives the block, so a changed account is never served stale).
 """
 from __future__ import annotations
 
-from sqlalchemy import event, or_, select
-from sqlalchemy.orm import Session
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import or_, select
 
 from ..accounts import managers_of
 from ..extensions import db
@@ -16,18 +19,23 @@ from .outbox import Recipient
 
 # Roles whose people work for one region (or one company): the rest are central.
 REGIONAL = {Role.CPE.value, Role.CLIENT.value}
-_CACHE = "vitrina_recipients"
+_cache: ContextVar[dict | None] = ContextVar("vitrina_recipients", default=None)
 
 
-# Not after_transaction_end: that also fires after every flush's inner transaction.
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget(session, *_):
-    session.info.pop(_CACHE, None)
+@contextmanager
+def caching():
+    """Answer each lookup once for the length of the block (one batch of a sweep)."""
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
 
 
 def _cached(key, compute):
-    cache = db.session.info.setdefault(_CACHE, {})
+    cache = _cache.get()
+    if cache is None:
+        return compute()
     if key not in cache:
         cache[key] = compute()
     return cache[key]

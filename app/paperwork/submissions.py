@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AuditEvent, ProcessInstance
 from ..workflow.deployments import model_of_id
+from ..statuses import AuditAction
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def latest_of(instances: list[ProcessInstance], forms: list[str]) -> dict[int, d
     if not elements or not by_id:
         return result
     events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id.in_(list(by_id)), AuditEvent.action == "completed",
+        AuditEvent.instance_id.in_(list(by_id)), AuditEvent.action == AuditAction.COMPLETED,
         AuditEvent.element_id.in_(sorted(elements))).order_by(AuditEvent.id))
     for event in events:
         instance = by_id[event.instance_id]

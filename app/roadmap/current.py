@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..calendar import MOSCOW
 from ..extensions import db
 from ..models import AuditEvent, ProcessInstance, RoadmapMark
-from ..statuses import RoadmapState
+from ..statuses import AuditAction, RoadmapState
 from ..workflow.deployments import model_of_id
 from .base import BaseRoadmap, load_base_roadmap
 
@@ -83,7 +83,7 @@ def roadmap_of(instance: ProcessInstance, today: date | None = None,
     if not forms:
         return None
     events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id == instance.id, AuditEvent.action == "completed",
+        AuditEvent.instance_id == instance.id, AuditEvent.action == AuditAction.COMPLETED,
         AuditEvent.element_id.in_(list(forms))).order_by(AuditEvent.id)).all()
     roadmap = None
     for event in events:

@@ -16,9 +16,10 @@ from ..extensions import db
 from ..forms.schema import FieldError
 from ..models import AuditEvent, RoadmapMark
 from .current import Roadmap
+from ..statuses import AuditAction
 
 FIELD = "done"  # posted as done.<position>
-AUDIT_ACTION = "roadmap_marked"
+AUDIT_ACTION = AuditAction.ROADMAP_MARKED
 
 _RU_DATE_RE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
 

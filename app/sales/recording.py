@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditEvent, ProcessInstance, SalesLine, SalesReport
+from ..statuses import AuditAction
 
 log = logging.getLogger(__name__)
 FORM = "sales_report"
@@ -55,7 +56,7 @@ def _record(session: Session, instance_id: int, task_id: str, step: str | None) 
         return None
     completion = session.scalar(select(AuditEvent).where(
         AuditEvent.instance_id == instance_id, AuditEvent.task_id == task_id,
-        AuditEvent.action == "completed").order_by(AuditEvent.id.desc()).limit(1))
+        AuditEvent.action == AuditAction.COMPLETED).order_by(AuditEvent.id.desc()).limit(1))
     data = (completion.details or {}).get("data") if completion is not None else None
     if not isinstance(data, dict):
         return None

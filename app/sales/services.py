@@ -25,11 +25,11 @@ from ..models import ProcessInstance
 from ..paperwork.layout import parse_date
 from ..paperwork.submissions import latest_of
 from ..roles import Role
-from ..statuses import ServiceStatus
+from ..statuses import ProcessId, ServiceStatus
 from ..tabular import append_row, csv_text
 
 VIEWER_ROLES = frozenset({Role.OPS_REC, Role.MO_REC, Role.ADMIN})
-PROCESS_ID = "marketplace_support"
+PROCESS_ID = ProcessId.MARKETPLACE_SUPPORT
 AGREEMENT, CONFIRMATION, CRM = "agreement", "service_confirmation", "crm_record"
 DELIVERED = (ServiceStatus.DONE.value, ServiceStatus.RECORDED.value)
 

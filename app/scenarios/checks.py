@@ -9,9 +9,10 @@ from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..tasks.rights import STAND_INS
 from .format import has_time, parse_moment
+from ..statuses import TimerKind
 
 REGIONAL_ROLES = ("client", "cpe")
-DUE_FIELDS = {"normative": "normative_due", "indicative": "indicative_due", "wait": "wait_due"}
+DUE_FIELDS = {TimerKind.NORMATIVE: "normative_due", TimerKind.INDICATIVE: "indicative_due", "wait": "wait_due"}
 
 
 class Diverged(Exception):

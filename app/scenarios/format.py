@@ -12,6 +12,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from ..calendar import MOSCOW
+from ..statuses import ProcessId
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 DEFAULT_START = {"at": "31.10.2025 10:00", "region": "77", "company_name": "ООО «Ромашка»",
@@ -66,7 +67,7 @@ def load_scenario(file: str, text: str | bytes) -> Scenario:
                                    for e in errors])
     steps_node = _child(node, "steps")
     lines = {i: item.start_mark.line + 1 for i, item in enumerate(getattr(steps_node, "value", []) or [])}
-    return Scenario(file=file, name=data["name"], process=data.get("process", "marketplace_support"),
+    return Scenario(file=file, name=data["name"], process=data.get("process", ProcessId.MARKETPLACE_SUPPORT.value),
                     start={**DEFAULT_START, **(data.get("start") or {})}, expect=data.get("expect") or {},
                     steps=data["steps"], lines=lines)
 

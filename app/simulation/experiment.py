@@ -13,6 +13,7 @@ from ..engine.functions import ClientWaits
 from .model import ModelNotSimulable, Node, SimModel, compile_files, read_folder
 from .params import ParamsInvalid, _hours, check_against
 from .worktime import DAY, SimulatedTime, WorkingHours
+from ..statuses import TimerKind
 
 DRAIN_DAYS = 3 * 365  # room after the horizon for the last cases to finish
 
@@ -133,7 +134,7 @@ def build(params: dict, files: dict[str, bytes] | None = None, calendar=None) ->
             problems.append((f"staff.{node.role}", f"нет штата для роли задачи {node.id} «{node.name}»"))
             continue
         deadlines = {}
-        for kind in ("normative", "indicative"):
+        for kind in (TimerKind.NORMATIVE, TimerKind.INDICATIVE):
             days = node.__dict__[kind]
             override = params["deadlines"].get(node.timer_ids.get(kind, ""))
             if override is not None:
@@ -148,7 +149,7 @@ def build(params: dict, files: dict[str, bytes] | None = None, calendar=None) ->
         gateway = node.next[0] if len(node.next) == 1 and model.nodes[node.next[0]].kind == "xor" else None
         role_spec = staff[node.role]
         plans[node.id] = TaskPlan(
-            node, node.role, node.name, deadlines["normative"], deadlines["indicative"],
+            node, node.role, node.name, deadlines[TimerKind.NORMATIVE], deadlines[TimerKind.INDICATIVE],
             node.wait.kind if node.wait else None,
             None if is_client else params["durations"].get(node.id, params["durations"]["default"]),
             client, gateway,

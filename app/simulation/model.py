@@ -16,7 +16,7 @@ from pathlib import Path
 from ..engine.catalog import ProcessCatalog, read_catalog
 from ..engine.xmlfile import read_xml
 from ..roles import role_of_lane
-from ..statuses import ApplicationStatus, ServiceStatus
+from ..statuses import ApplicationStatus, ServiceStatus, TimerKind
 
 DEADLINE = re.compile(r"^\s*deadline\(\s*(\w+)\s*\)\s*$")
 CLIENT_WAIT = re.compile(r"""^\s*client_wait\(\s*["'](\w+)["']\s*(?:,\s*[^)]*)?\)\s*$""")
@@ -148,7 +148,7 @@ def compile_catalog(catalog: ProcessCatalog) -> SimModel:
             continue
         task, kind = nodes[e.attached_to], e.properties.get("deadline_kind")
         expression = e.timer[1]
-        if kind in ("normative", "indicative") and not e.cancel_activity:
+        if kind in (TimerKind.NORMATIVE, TimerKind.INDICATIVE) and not e.cancel_activity:
             days = _days(expression)
             if days is None:
                 notes.append(f"{e.id}: срок «{expression}» не в виде deadline(n) — не учитывается")

@@ -15,6 +15,7 @@ from ..models import AuditEvent, OpenTask, ProcessInstance, User
 from .rights import assignees_for, may_assign, may_take
 from ..workflow.errors import Conflict, NotFound, TaskAlreadyDone, WorkflowError
 from ..workflow.runtime import runtime
+from ..statuses import AuditAction
 
 
 class AlreadyClaimed(Conflict):
@@ -67,7 +68,7 @@ def claim(task_id: str, user) -> OpenTask:
         if holder is None and not _still_open(task_id):
             raise TaskAlreadyDone("Задачу уже выполнил другой пользователь")
         raise AlreadyClaimed(holder)
-    _audit(task, user.email, "claimed", now, assignee=user.email)
+    _audit(task, user.email, AuditAction.CLAIMED, now, assignee=user.email)
     db.session.commit()
     return task
 
@@ -85,7 +86,7 @@ def unclaim(task_id: str, user) -> OpenTask:
     if released.rowcount != 1:
         db.session.rollback()
         raise Conflict("Эта задача не у вас в работе")
-    _audit(task, user.email, "unclaimed", now, assignee=None)
+    _audit(task, user.email, AuditAction.UNCLAIMED, now, assignee=None)
     db.session.commit()
     return task
 
@@ -108,7 +109,7 @@ def assign(task_id: str, user, assignee_email: str) -> User:
     if moved.rowcount != 1:
         db.session.rollback()
         raise Conflict("Задачу тем временем взял или выполнил другой пользователь: обновите страницу")
-    _audit(task, user.email, "assigned", now, assignee=target.email, previous=task.assignee)
+    _audit(task, user.email, AuditAction.ASSIGNED, now, assignee=target.email, previous=task.assignee)
     db.session.commit()
     return target
 

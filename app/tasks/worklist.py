@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, event, func, or_, select, true
-from sqlalchemy.engine import Engine as SAEngine
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import load_only
 
 from ..access import scope, visible_instances
@@ -176,13 +175,3 @@ def step_choices() -> list[tuple[str, str]]:
             if element.is_human and step and step not in seen:
                 seen[step] = f"{step} — {element.name}"
     return sorted(seen.items(), key=lambda item: [int(p) if p.isdigit() else 0 for p in item[0].split(".")])
-
-
-
-@event.listens_for(SAEngine, "connect")
-def _sqlite_unicode_lower(dbapi_connection, _record):
-    # SQLite's own lower() folds ASCII only, so «сибирский» would never find «Сибирский»;
-    # PostgreSQL folds by its locale. Python's str.lower stands in for SQLite.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        dbapi_connection.create_function("lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
-                                         deterministic=True)

@@ -1,1 +1,22 @@
-"""Blueprints, one per concern."""
+"""The pages: one blueprint per concern, all registered by ``init_app`` from one list."""
+from __future__ import annotations
+
+from . import (accounting, admin_tokens, admin_users, applications, auth, client, complaints, documents, errors,
+               filters, incidents, intake, modeller, notifications, operators, paperwork, roadmap, sales,
+               security, simulation, sla, task_form, tasks, vendor, versions)
+
+BLUEPRINTS = (
+    auth.bp, applications.bp, tasks.bp, task_form.bp, client.bp, documents.bp, admin_users.bp, admin_tokens.bp,
+    incidents.bp, notifications.bp, sla.bp, vendor.bp, paperwork.bp, sales.bp, accounting.bp, operators.bp,
+    modeller.bp, versions.bp, intake.bp, intake.client_bp, complaints.bp, roadmap.bp, simulation.bp,
+)
+
+
+def init_app(app) -> None:
+    filters.register(app)
+    errors.register(app)
+    security.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    admin_tokens.register(app)
+    app.add_template_global(vendor.bpmn_js_url, "bpmn_js_url")

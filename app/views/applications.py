@@ -17,6 +17,7 @@ from ..incidents import incidents_of
 from ..roles import Role
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..workflow.deployments import model_of_id
+from ..statuses import AuditAction
 
 bp = Blueprint("applications", __name__)
 PAGE_SIZE = 50
@@ -57,11 +58,11 @@ def diagram(instance_id: int):
     current = db.session.scalars(select(OpenTask.element_id).where(OpenTask.instance_id == instance_id)
                                  .order_by(OpenTask.id)).all()
     events = db.session.execute(select(AuditEvent.action, AuditEvent.element_id).where(
-        AuditEvent.instance_id == instance_id, AuditEvent.action.in_(("completed", "decided", "timer_fired")),
+        AuditEvent.instance_id == instance_id, AuditEvent.action.in_((AuditAction.COMPLETED, AuditAction.DECIDED, AuditAction.TIMER_FIRED)),
         AuditEvent.element_id.is_not(None)).order_by(AuditEvent.id)).all()
     return {"xml": xml, "current": _unique(current),
-            "completed": _unique(e for action, e in events if action in ("completed", "decided")),
-            "fired": _unique(e for action, e in events if action == "timer_fired")}
+            "completed": _unique(e for action, e in events if action in (AuditAction.COMPLETED, AuditAction.DECIDED)),
+            "fired": _unique(e for action, e in events if action == AuditAction.TIMER_FIRED)}
 
 
 def _process_xml(instance: ProcessInstance) -> str | None:

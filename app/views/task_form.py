@@ -31,6 +31,7 @@ from ..tasks.worklist import deadline_state
 from ..workflow.runtime import runtime
 from .paperwork import task_download
 from .roadmap import task_page_extras
+from ..statuses import AuditAction
 
 bp = Blueprint("task_form", __name__)
 
@@ -113,7 +114,7 @@ def _task_for_user(task_id: str) -> tuple[OpenTask, ProcessInstance]:
     if task is None:
         # Done meanwhile: say so to whoever could see it, a plain 404 to everyone else.
         done = db.session.scalar(select(AuditEvent).where(AuditEvent.task_id == task_id,
-                                                          AuditEvent.action == "completed").limit(1))
+                                                          AuditEvent.action == AuditAction.COMPLETED).limit(1))
         if done is not None and can_see_instance(current_user, db.session.get(ProcessInstance, done.instance_id)):
             abort(make_response(*_already_done()))
         abort(404)

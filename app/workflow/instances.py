@@ -20,7 +20,7 @@ from ..extensions import db
 from ..forms.schema import load_form, validate as validate_form
 from ..models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
 from ..incidents.recording import record_failure
-from ..statuses import IncidentKind, InstanceState, TimerEffect, TimerState
+from ..statuses import AuditAction, IncidentKind, InstanceState, TimerEffect, TimerState
 from ..tasks.fields import undeclared_fields
 from .deployments import current_deployment, forms_dir, model_of, model_of_id
 from .errors import ConcurrentUpdate, InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
@@ -75,7 +75,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
         step = engine.complete(_model(instance), instance.engine_state, task_id, data,
                                cache_key=(instance.id, instance.revision))
         with _saving():  # a message it throws starts another process: its code may fail too
-            _apply(instance, step, actor=actor, on_behalf_of=on_behalf_of, action="completed",
+            _apply(instance, step, actor=actor, on_behalf_of=on_behalf_of, action=AuditAction.COMPLETED,
                    details={"data": data, **_timing(open_task), **(note or {})}, open_rows=open_rows)
             _commit()
     except TaskNotReady as exc:
@@ -112,7 +112,7 @@ def advance_instance(instance_id: int, *, actor: str = SYSTEM,
         step = runtime().engine.advance(_model(instance), instance.engine_state,
                                         cache_key=(instance.id, instance.revision))
         with _saving():
-            _apply(instance, step, actor=actor, action="timers")
+            _apply(instance, step, actor=actor, action=None)  # the timers fired are the entries
             _commit()
     except (ScriptFailed, BudgetExceeded) as exc:
         raise StepFailed(record_failure(IncidentKind.TIMERS, exc, actor=actor, now=runtime().clock.now(),
@@ -145,7 +145,7 @@ def _start(process_id, data, *, actor, region, company_name, company_inn, deploy
     variables = {"application_id": instance.id, "region": region, "company_name": company_name,
                  "company_inn": company_inn, **data}
     step = runtime().engine.start(model_of(deployment), process_id, variables, message=message)
-    _apply(instance, step, actor=actor, action="started", open_rows={},
+    _apply(instance, step, actor=actor, action=AuditAction.STARTED, open_rows={},
            details={"process_id": process_id, "message": message.name if message else None})
     return instance
 
@@ -166,7 +166,7 @@ def _open_task_rows(instance_id: int) -> dict[str, OpenTask]:
         select(OpenTask).where(OpenTask.instance_id == instance_id))}
 
 
-def _apply(instance: ProcessInstance, step: Step, *, actor: str, action: str,
+def _apply(instance: ProcessInstance, step: Step, *, actor: str, action: AuditAction | None,
            on_behalf_of: str | None = None, details: dict | None = None,
            open_rows: dict[str, OpenTask] | None = None) -> None:
     """Write what the engine left behind: state, statuses, task index, timers, audit trail."""
@@ -235,19 +235,19 @@ def _audit(instance, step: Step, now, *, actor, on_behalf_of, action, details, r
                 details=None)
     rows = []
     done = step.completed_task
-    if action != "timers":
+    if action is not None:
         rows.append({**base, "action": action, "details": details,
                      **({"element_id": done.element_id, "element_name": done.name, "task_id": done.id}
                         if done else {})})
     for fired in step.fired:
         if fired.task_id in recorded:
             continue  # the sweep wrote this firing when it came due
-        rows.append({**base, "action": "timer_fired", "actor": SYSTEM, "element_id": fired.element_id,
+        rows.append({**base, "action": AuditAction.TIMER_FIRED, "actor": SYSTEM, "element_id": fired.element_id,
                      "element_name": fired.name, "task_id": fired.task_id,
                      "details": {"kind": fired.kind, "step": fired.step, "task": fired.attached_element_id,
                                  "due_at": fired.due_at.isoformat() if fired.due_at else None}})
     for decision in step.decisions:
-        rows.append({**base, "action": "decided", "actor": SYSTEM, "element_id": decision.element_id,
+        rows.append({**base, "action": AuditAction.DECIDED, "actor": SYSTEM, "element_id": decision.element_id,
                      "element_name": decision.name,
                      "details": {"decision": decision.decision_id, "outputs": decision.outputs}})
     for change in step.status_changes:

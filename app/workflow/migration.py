@@ -15,13 +15,13 @@ from sqlalchemy import select, update
 from ..engine import BudgetExceeded, MigrationRefused, ScriptFailed, Step
 from ..extensions import db
 from ..models import OpenTask, ProcessInstance, Timer
-from ..statuses import InstanceState, TimerEffect
+from ..statuses import AuditAction, InstanceState, TimerEffect
 from .deployments import get_deployment, model_of_id
 from .errors import ConcurrentUpdate, WorkflowError
 from .instances import _apply, _commit, _open_task_rows, _saving, get_instance
 from .runtime import runtime
 
-MIGRATED = "migrated"  # the audit action
+MIGRATED = AuditAction.MIGRATED
 
 
 class MigrationNotAllowed(WorkflowError):

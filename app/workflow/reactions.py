@@ -14,7 +14,7 @@ from ..notifications import recipients, texts
 from ..notifications.outbox import enqueue
 from ..operators.assignments import record_from_step
 from ..sales.recording import note_completion as note_sales_report
-from ..statuses import ApplicationStatus
+from ..statuses import ApplicationStatus, ProcessId, TimerKind
 
 REFUSALS = {ApplicationStatus.REFUSED_CPE.value, ApplicationStatus.REFUSED_CLIENT.value}
 CONSULTATION_MESSAGE = "consultation_offer"
@@ -22,7 +22,7 @@ CONSULTATION_MESSAGE = "consultation_offer"
 
 def after_step(instance, step: Step, now: datetime, open_rows: dict[str, OpenTask]) -> None:
     for fired in step.fired:
-        if fired.kind in ("indicative", "normative"):
+        if fired.kind in (TimerKind.INDICATIVE, TimerKind.NORMATIVE):
             row = open_rows.get(fired.attached_task_id or "")
             register.record(instance, register.deadline_of(
                 fired.kind, fired.task_id, fired.due_at, row, fired.name, fired.step), now)
@@ -31,7 +31,7 @@ def after_step(instance, step: Step, now: datetime, open_rows: dict[str, OpenTas
     note_sales_report(instance, step)
     record_from_step(instance, step, now)
     for change in step.status_changes:
-        if change.line == "application_status" and change.new in REFUSALS and instance.process_id != "consultation":
+        if change.line == "application_status" and change.new in REFUSALS and instance.process_id != ProcessId.CONSULTATION:
             _refusal_letter(instance, step, change.new, now)
 
 
