@@ -42,6 +42,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides, isolated=app.config["VITRINA_ENGINE_ISOLATION"],
         workers=app.config["VITRINA_ENGINE_WORKERS"], limits=app.config["VITRINA_MODEL_LIMITS"])
 
+    from .deadlines.alarm import on_saved
+    from .scenarios.gate import refuse_broken_scenarios
+    from .workflow.hooks import Hook, subscribe
+    subscribe(app, Hook.SAVED, on_saved)
+    subscribe(app, Hook.DEPLOYING, refuse_broken_scenarios)
+
     from . import views
     views.init_app(app)
     from . import api

@@ -123,6 +123,54 @@ class ProcessId(StrEnum):
                 "complaint": "Жалоба"}[self.value]
 
 
+class CaseKind(StrEnum):
+    """What a case-file entry is, as its form declares it (``"x-case"``), so readers ask for «the
+    agreement» and not for a form file's name. DECISION is a decision table's outputs."""
+
+    QUESTIONNAIRE = "questionnaire"
+    CHECK = "check"
+    APPROVAL = "approval"
+    REMARKS = "remarks"
+    REWORK = "rework"
+    REFUSAL = "refusal"
+    ORIGINALS = "originals"
+    SELECTION = "selection"
+    AGREEMENT = "agreement"
+    SERVICE_APPROVAL = "service_approval"
+    SERVICE_REMARKS = "service_remarks"
+    ROADMAP = "roadmap"
+    ROADMAP_APPROVAL = "roadmap_approval"
+    ROADMAP_EXECUTION = "roadmap_execution"
+    ACT = "act"
+    SERVICE_CONFIRMATION = "service_confirmation"
+    CRM_RECORD = "crm_record"
+    SALES_REPORT = "sales_report"
+    COMPLAINT = "complaint"
+    COMPLAINT_REGISTRATION = "complaint_registration"
+    COMPLAINT_ANSWER = "complaint_answer"
+    CONSULTATION_REQUEST = "consultation_request"
+    CONSULTATION = "consultation"
+    DECISION = "decision"
+
+    @property
+    def label(self) -> str:
+        return _CASE_LABELS[self.value]
+
+
+_CASE_LABELS = {
+    "questionnaire": "Анкета и скоринг", "check": "Решение ЦПЭ по заявке", "approval": "Решение МО РЭЦ по заявке",
+    "remarks": "Замечания Клиенту", "rework": "Ответ Клиента на замечания", "refusal": "Уведомление об отказе",
+    "originals": "Получение оригиналов", "selection": "Решение по отбору", "agreement": "Соглашение",
+    "service_approval": "Согласование услуги МО РЭЦ", "service_remarks": "Замечания по услуге",
+    "roadmap": "Детальная дорожная карта", "roadmap_approval": "Решение МО РЭЦ по дорожной карте",
+    "roadmap_execution": "Исполнение дорожной карты", "act": "Акт о размещении",
+    "service_confirmation": "Подтверждение услуги Клиентом", "crm_record": "Учёт услуги в CRM",
+    "sales_report": "Отчёт о продажах", "complaint": "Жалоба", "complaint_registration": "Регистрация жалобы",
+    "complaint_answer": "Ответ на жалобу", "consultation_request": "Запрос консультации",
+    "consultation": "Консультация", "decision": "Решение по таблице",
+}
+
+
 class TimerState(StrEnum):
     WAITING = "waiting"
     FIRED = "fired"  # recorded by the sweep; the engine fires it when the instance next moves

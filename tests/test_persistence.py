@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.engine import ModelInvalid
+from app.applications import casefile
 from app.extensions import db
 from app.models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
 from app.workflow.deployments import deploy_bundle, read_bundle
@@ -82,7 +83,9 @@ def test_completion_moves_the_index_and_records_who_and_on_whose_behalf(app, dep
     assert [t.kind for t in db.session.scalars(select(Timer))] == ["client_wait"]
     done = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "completed")).one()
     assert (done.actor, done.on_behalf_of, done.element_id) == ("mo@rec", "operator@partner", "check")
-    assert done.details["data"]["comment"] == "Нет ОГРН"
+    entry = casefile.of_task(task.task_id)
+    assert done.details == {"case_entry": entry.id}  # the audit trail points at the data, holds none
+    assert (entry.actor, entry.on_behalf_of, entry.data["comment"]) == ("mo@rec", "operator@partner", "Нет ОГРН")
 
 
 def test_completing_a_task_twice_is_a_conflict(app, deployed):

@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 
 from app.demo.samples import sample
 from app.applications.documents import UploadRejected, store_upload
+from app.applications import casefile
 from app.extensions import db
 from app.forms.input import read_form
 from app.forms.render import widget_of
@@ -264,7 +265,7 @@ def test_a_claimed_task_is_its_assignees_alone(client, users, model):
     claims.claim(task.task_id, users["head77"])
     login(client, "cpe77@test.ru")
     response = client.get(f"/tasks/{task.task_id}")
-    assert response.status_code == 403 and "head.cpe77@test.ru" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "Руководитель ЦПЭ Москва" in response.get_data(as_text=True)
     assert client.post(f"/tasks/{task.task_id}", data={"decision": "approve"}).status_code == 403
 
 
@@ -298,5 +299,6 @@ def test_mo_rec_completes_an_operator_task_on_its_behalf(client, users, model, c
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.task_id == task.task_id,
                                                        AuditEvent.action == "completed"))
     assert (event.actor, event.on_behalf_of) == ("mo@test.ru", "operator")
-    assert event.details["data"]["sales"][0]["value_total"] == 18000
-    assert event.details["data"]["responsible"]["phone"] == "+7 495 765-43-21"
+    entry = casefile.of_task(task.task_id)
+    assert entry.data["sales"][0]["value_total"] == 18000
+    assert entry.data["responsible"]["phone"] == "+7 495 765-43-21"

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from ..accounts import AccountError
 from ..extensions import db
 from ..tasks.claims import AlreadyClaimed
+from ..tasks.submission import ClaimedByOther
 from ..request_limits import too_large_message
 from ..workflow.errors import (ConcurrentUpdate, Conflict, InvalidTaskData, NotFound, NothingDeployed,
                                StepFailed, TaskAlreadyDone, WorkflowError)
@@ -33,7 +34,7 @@ HTTP_MESSAGES = {
 }
 # Codes of the service's conflicts, most specific first (isinstance picks the first match).
 WORKFLOW_CODES = [
-    (AlreadyClaimed, "already_claimed"), (StepFailed, "model_incident"), (TaskAlreadyDone, "task_done"), (ConcurrentUpdate, "concurrent_update"),
+    (AlreadyClaimed, "already_claimed"), (ClaimedByOther, "claimed_by_other"), (StepFailed, "model_incident"), (TaskAlreadyDone, "task_done"), (ConcurrentUpdate, "concurrent_update"),
     (Conflict, "conflict"), (NotFound, "not_found"), (NothingDeployed, "nothing_deployed"),
 ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..calendar import MOSCOW
+from ..applications.casefile import audit_note
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..tasks.worklist import deadline_state
 from ..statuses import AuditAction
@@ -69,7 +70,7 @@ def application_brief(instance: ProcessInstance) -> dict:
 
 
 def history_item(event: AuditEvent) -> dict:
-    assignee = (event.details or {}).get("assignee") if event.action in (AuditAction.CLAIMED, AuditAction.ASSIGNED) else None
+    assignee = audit_note(event, "assignee") if event.action in (AuditAction.CLAIMED, AuditAction.ASSIGNED) else None
     return {
         "at": iso(event.at),
         "actor": event.actor,

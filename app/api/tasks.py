@@ -1,39 +1,33 @@
 """/api/v1/tasks: the caller's task list, a task with its form, claim, release, upload, complete.
 
-The rules are those of the task list and the task pages: the list is ``worklist.task_page``
-(what ``app.access`` and ``app.task_rights`` allow), a task is acted on by whom
-``task_rights.may_complete`` names, claims go through ``app.claims`` and completion through the
-workflow service, which validates the data against the task's form.
+The rules are those of the task list and the task pages: the list is ``worklist.task_page``,
+a task is acted on by whom ``tasks.submission.actionable`` allows, claims go through
+``tasks.claims`` and completion through ``tasks.submission.submit``, the service the page
+calls, which checks every field against the application's version of the form.
 """
 from __future__ import annotations
 
 from flask import Blueprint, request
 
 from ..applications import reading as applications
-from ..tasks import claims
-from ..applications.documents import UploadRejected, documents_of, file_fields, store_upload
-from ..tasks.drafts import drop_drafts, load_draft, save_draft
-from ..forms.input import check_options
+from ..applications.documents import UploadRejected, file_fields, store_upload
+from ..extensions import db
 from ..forms.render import with_options
-from ..forms.schema import FieldError, load_form, validate
-from ..roadmap import check_roadmap
-from ..tasks.fields import undeclared_fields
-from ..tasks.rights import may_take, on_behalf_of
-from ..workflow.deployments import forms_dir
-from ..workflow.errors import InvalidTaskData
-from ..workflow.instances import complete_task
-from ..workflow.runtime import runtime
+from ..models import ProcessInstance
+from ..tasks import claims, submission
+from ..tasks.drafts import load_draft, save_draft
+from ..tasks.rights import on_behalf_of
 from ..tasks.worklist import OPEN, SECTIONS, Filters, sections_for, task_page
+from ..workflow.forms import form_of
+from ..workflow.runtime import runtime
 from .auth import caller, require_token
 from .body import json_object, object_field, paging
-from .errors import ApiError, Forbidden, Invalid, NotFound, install
+from .errors import ApiError, Invalid, NotFound, install
 from .resources import application_resource, task_resource
 
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks")
 require_token(bp)
 install(bp)
-
-EMPTY_FORM = {"type": "object", "properties": {}}
 
 
 @bp.get("")
@@ -135,36 +129,16 @@ def upload(task_id: str):
 def complete(task_id: str):
     """Complete with ``{"data": {...}}``: 200 with the application, 422 naming each wrong field."""
     user = caller()
-    task, instance = _actionable(task_id, user)
     data = object_field(json_object(), "data")
-    schema = _schema(task)
-    foreign = [FieldError(key, "Файл не найден: загрузите его через POST /api/v1/tasks/<id>/documents")
-               for key in file_fields(schema) if key in data and not documents_of(instance.id, [data[key]])]
-    # A value from a list kept in the database (the accredited operators) is checked against it now.
-    foreign += check_options(schema, data)
-    foreign += check_roadmap(task.form, data)  # the page's checks of a detailed roadmap (step 8)
-    unknown = undeclared_fields(schema, data)  # nothing but the form's fields reaches the process
-    if foreign or unknown:
-        # Reported with the form's own findings, so one answer names every field to fix.
-        raise InvalidTaskData(foreign + [e for e in validate(schema, data) if e.field not in
-                                         {f.field for f in foreign}] + unknown)
-    complete_task(instance.id, task.task_id, data, actor=user.email, on_behalf_of=on_behalf_of(user, task))
-    drop_drafts(task.task_id)
+    instance = submission.submit(user, task_id, data)
     instance = applications.visible_instance(user, instance.id) or instance
     return application_resource(instance, applications.open_tasks_of(instance.id),
                                 applications.history_of(instance.id), runtime().clock.now())
 
 
 def _actionable(task_id: str, user):
-    """The open task and its application, if ``user`` may act on it: as on the task page, 404
-    when the application is not theirs to see, 403 for another role or region, or a task
-    someone else has claimed."""
-    task, instance = claims.load_task(task_id, user)
-    if not may_take(user, task, instance):
-        raise Forbidden("Эту задачу выполняет другая роль или другой регион")
-    if task.assignee not in (None, user.email):
-        raise Forbidden(f"Задачу взял в работу {task.assignee}", code="claimed_by_other")
-    return task, instance
+    """The open task and its application, if ``user`` may act on it (``submission.actionable``)."""
+    return submission.actionable(user, task_id)
 
 
 def _current(task_id: str) -> dict:
@@ -173,4 +147,5 @@ def _current(task_id: str) -> dict:
 
 
 def _schema(task) -> dict:
-    return load_form(task.form, forms_dir()) if task.form else EMPTY_FORM
+    instance = db.session.get(ProcessInstance, task.instance_id)
+    return form_of(instance, task.form)

@@ -16,16 +16,15 @@ from sqlalchemy import select
 from ..access import can_see_instance, visible_instances
 from ..accounts import AccountError
 from ..extensions import db
-from ..models import AuditEvent, OpenTask, ProcessInstance
+from ..models import CaseEntry, OpenTask, ProcessInstance
 from .mine import has_company
 from ..roles import Role
-from ..workflow.deployments import model_of_id
 from ..workflow.errors import WorkflowError
 from ..workflow.instances import start_process
-from ..statuses import AuditAction, ProcessId
+from ..statuses import CaseKind, ProcessId
 
 COMPLAINT_PROCESS = ProcessId.COMPLAINT
-SUBMISSION, REGISTRATION, ANSWER = "complaint_submission", "complaint_registration", "complaint_answer"
+SUBMISSION, REGISTRATION, ANSWER = CaseKind.COMPLAINT, CaseKind.COMPLAINT_REGISTRATION, CaseKind.COMPLAINT_ANSWER
 OUTCOMES = {"upheld": "Жалоба обоснована", "partly_upheld": "Жалоба обоснована частично",
             "rejected": "Жалоба не обоснована"}
 
@@ -37,7 +36,7 @@ class ComplaintRefused(WorkflowError):
 @dataclass
 class Complaint:
     instance: ProcessInstance
-    steps: dict[str, tuple[datetime, dict]]  # form -> (when it was sent, its data)
+    steps: dict[str, tuple[datetime, dict]]  # case kind -> (when it was sent, its data)
     tasks: list[OpenTask]
 
     @property
@@ -108,19 +107,8 @@ def _read(instances: list[ProcessInstance]) -> list[Complaint]:
     for task in db.session.scalars(select(OpenTask).where(OpenTask.instance_id.in_(ids)).order_by(OpenTask.id)):
         tasks[task.instance_id].append(task)
     steps: dict[int, dict] = {i: {} for i in ids}
-    forms_by_deployment: dict[int, dict[str, str]] = {}
-    for event in db.session.scalars(select(AuditEvent).where(
-            AuditEvent.instance_id.in_(ids), AuditEvent.action == AuditAction.COMPLETED).order_by(AuditEvent.id)):
-        instance = next(i for i in instances if i.id == event.instance_id)
-        forms = forms_by_deployment.setdefault(instance.deployment_id, _forms(instance))
-        data = (event.details or {}).get("data")
-        if event.element_id in forms and isinstance(data, dict):
-            steps[event.instance_id][forms[event.element_id]] = (event.at, data)
+    for entry in db.session.scalars(select(CaseEntry).where(CaseEntry.instance_id.in_(ids),
+                                                            CaseEntry.kind.in_((SUBMISSION, REGISTRATION, ANSWER)))
+                                    .order_by(CaseEntry.id)):
+        steps[entry.instance_id][entry.kind] = (entry.at, entry.data or {})
     return [Complaint(i, steps[i.id], tasks[i.id]) for i in instances]
-
-
-def _forms(instance: ProcessInstance) -> dict[str, str]:
-    """Element id -> form of the complaint model the instance runs on."""
-    catalog = model_of_id(instance.deployment_id).catalogs.get(instance.process_id)
-    return {e.id: e.properties["form"] for e in (catalog.elements.values() if catalog else ())
-            if e.properties.get("form")}

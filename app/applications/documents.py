@@ -122,7 +122,7 @@ def file_fields(schema: dict) -> dict[str, dict]:
 
 def documents_of(instance_id: int, ids) -> dict[str, Document]:
     """The documents of an instance among ``ids`` (form values), by id as text."""
-    wanted = {int(i) for i in ids if str(i).isdigit()}
+    wanted = {int(i) for i in ids if str(i).isdigit() and int(i) < 2**31}  # beyond an id column's range
     if not wanted:
         return {}
     rows = db.session.scalars(select(Document).where(Document.instance_id == instance_id, Document.id.in_(wanted)))

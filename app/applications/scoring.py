@@ -1,7 +1,7 @@
 """The scoring of an application (Appendix 2) as the ЦПЭ and the client read it: score and why.
 
 The engine runs the decision tables of ``bpmn/scoring_*.dmn`` on the submitted answers (business
-rule tasks after step 1) and the audit trail keeps each table's outputs ("decided" events).
+rule tasks after step 1) and the case file keeps each table's outputs (entries of kind decision).
 This reads the latest of them back: points per answer with the reason, the total, the
 readiness band and the recommended kinds of marketplace. The numbers are those of the model
 version the application runs on, so a later change of the tables never rewrites an old score.
@@ -11,13 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
-from ..extensions import db
-from ..models import AuditEvent, ProcessInstance
-from ..statuses import AuditAction
-
-DECIDED = AuditAction.DECIDED
+from ..models import ProcessInstance
+from ..statuses import CaseKind
+from . import casefile
 
 
 @dataclass(frozen=True)
@@ -52,14 +48,12 @@ class Scoring:
 
 def scoring_of(instance: ProcessInstance) -> Scoring | None:
     """The latest scoring of ``instance``, or None before the tables ran."""
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id == instance.id, AuditEvent.action == DECIDED).order_by(AuditEvent.id)).all()
     outputs: dict = {}
     at = None
-    for event in events:
-        decided = (event.details or {}).get("outputs") or {}
+    for entry in casefile.entries(instance.id, [CaseKind.DECISION]):
+        decided = entry.data or {}
         if "scoring_points" in decided:
-            outputs, at = {}, event.at  # a new scoring run starts over
+            outputs, at = {}, entry.at  # a new scoring run starts over
         outputs.update(decided)
     if not outputs:
         return None

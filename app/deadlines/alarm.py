@@ -89,3 +89,8 @@ def notify_alarm(app, dues: list[datetime]) -> None:
     if alarm is not None and dues:
         alarm.consider(min(dues))
 
+
+def on_saved(app, steps) -> None:
+    """The workflow's «saved» hook: the due times of the timers the saved steps left waiting."""
+    notify_alarm(app, [t.due_at for step in steps for t in step.timers if t.due_at is not None])
+

@@ -1,8 +1,7 @@
-"""The SLA figures of 4.3, per region and step of table 5.9, from the audit trail and the breach register.
+"""The SLA figures of 4.3, per region and step of table 5.9, from the case file and the breach register.
 
-- A step counts as done in the period when its "completed" audit event (one that carried a
-  normative deadline) falls in it; it was done on time when the register has no breach of
-  that task.
+- A step counts as done in the period when its case-file entry (one that carried a normative
+  deadline) falls in it; it was done on time when the register has no breach of that task.
 - Breaches open now are counted whatever the period; lateness averages the breaches closed
   in the period.
 - Stage duration: working days from the day the step became ready to the day it was done
@@ -25,13 +24,13 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from ..access import visible_instances
 from ..calendar import MOSCOW
 from ..extensions import db
-from ..models import AuditEvent, Breach, ProcessInstance
+from ..models import Breach, CaseEntry, ProcessInstance
 from ..roles import Role
 from ..workflow.deployments import current_deployment, model_of
 from ..workflow.errors import NothingDeployed
 from ..workflow.runtime import runtime
 from .register import late_days
-from ..statuses import AuditAction, ProcessId, TimerKind
+from ..statuses import ProcessId, TimerKind
 
 PROCESS_ID = ProcessId.MARKETPLACE_SUPPORT
 VIEWER_ROLES = frozenset({Role.MANAGER, Role.MO_REC, Role.ADMIN})
@@ -213,16 +212,15 @@ def _narrow(query, user, region: str | None):
 
 
 def _completions(user, period: Period, region: str | None):
+    """Completed steps with a normative deadline, in the period, from the case file's indexed columns."""
     start, end = period.bounds
-    details = AuditEvent.details
-    breached = exists().where(Breach.task_id == AuditEvent.task_id)
+    breached = exists().where(Breach.task_id == CaseEntry.task_id)
     return _narrow(
-        select(ProcessInstance.region.label("region"), details["step"].as_string().label("step"),
-               details["ready_at"].as_string().label("ready_at"), AuditEvent.at.label("done_at"),
+        select(ProcessInstance.region.label("region"), CaseEntry.step.label("step"),
+               CaseEntry.ready_at.label("ready_at"), CaseEntry.at.label("done_at"),
                case((breached, 0), else_=1).label("on_time"))
-        .join(ProcessInstance, ProcessInstance.id == AuditEvent.instance_id)
-        .where(AuditEvent.action == AuditAction.COMPLETED, details["normative_due"].as_string().is_not(None),
-               AuditEvent.at >= start, AuditEvent.at < end), user, region)
+        .join(ProcessInstance, ProcessInstance.id == CaseEntry.instance_id)
+        .where(CaseEntry.normative_due.is_not(None), CaseEntry.at >= start, CaseEntry.at < end), user, region)
 
 
 def _durations(user, period: Period, region: str | None) -> dict[tuple, list[int]]:
@@ -233,7 +231,7 @@ def _durations(user, period: Period, region: str | None) -> dict[tuple, list[int
             completions.c.region, completions.c.step, completions.c.ready_at, completions.c.done_at)):
         if not ready_at:
             continue
-        ready_day = datetime.fromisoformat(ready_at).astimezone(MOSCOW).date()
+        ready_day = ready_at.astimezone(MOSCOW).date()
         days[(reg, step)].append(calendar.working_days_between(ready_day, done_at.astimezone(MOSCOW).date()))
     return days
 

@@ -17,11 +17,12 @@ from ..access import can_see_instance
 from ..accounts import AccountError
 from ..engine import ThrownMessage
 from ..extensions import db
-from ..models import AuditEvent, OpenTask, ProcessInstance, TaskDraft
+from ..applications import casefile
+from ..models import OpenTask, ProcessInstance, TaskDraft
 from ..applications.mine import MAIN_PROCESS, has_company
 from ..roles import Role
-from ..statuses import AuditAction, InstanceState, ProcessId
-from ..workflow.deployments import current_deployment, model_of, model_of_id
+from ..statuses import InstanceState, ProcessId
+from ..workflow.deployments import current_deployment, model_of
 from ..workflow.errors import Conflict, NothingDeployed, NotFound, WorkflowError
 from ..workflow.instances import start_process
 
@@ -72,19 +73,12 @@ def running_consultation(application_id: int) -> ProcessInstance | None:
 
 def client_answers(application: ProcessInstance, user) -> dict[str, dict]:
     """The client's forms of the application by form name (questionnaire, scoring): the latest
-    sent answers, or the client's draft of a step still open ("during scoring")."""
-    catalog = model_of_id(application.deployment_id).catalogs.get(application.process_id)
-    forms = {e.id: e.properties["form"] for e in (catalog.elements.values() if catalog else ())
-             if e.properties.get("form") and e.lane == "Клиент"}
+    sent answers (from the case file), or the client's draft of a step still open ("during
+    scoring")."""
     answers: dict[str, dict] = {}
-    if not forms:
-        return answers
-    for event in db.session.scalars(select(AuditEvent).where(
-            AuditEvent.instance_id == application.id, AuditEvent.action == AuditAction.COMPLETED,
-            AuditEvent.element_id.in_(list(forms))).order_by(AuditEvent.id)):
-        data = (event.details or {}).get("data")
-        if isinstance(data, dict):
-            answers[forms[event.element_id]] = data
+    for entry in casefile.entries(application.id):
+        if entry.role == Role.CLIENT and entry.form and isinstance(entry.data, dict):
+            answers[entry.form] = entry.data
     for task, draft in db.session.execute(select(OpenTask, TaskDraft).join(
             TaskDraft, TaskDraft.task_id == OpenTask.task_id).where(
             OpenTask.instance_id == application.id, OpenTask.role == Role.CLIENT, TaskDraft.user_id == user.id)):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..workflow.deployments import current_deployment, get_deployment
+from ..workflow.forms import model_files
 from .model_drafts import get_draft
 
 # What a bundle may hold; the engine decides what the files mean.
@@ -50,9 +51,12 @@ def open_source(version: str | None = None, draft: str | None = None) -> Source:
     draft_id, version_id = _id(draft, "draft"), _id(version, "version")
     if draft_id is not None:
         found = get_draft(draft_id)
-        return Source("draft", found.id, f"черновик № {found.id}", found.base_deployment_id, found.file_map())
+        return Source("draft", found.id, f"черновик № {found.id}", found.base_deployment_id,
+                      model_files(found.file_map()))
     deployment = get_deployment(version_id) if version_id is not None else current_deployment()
-    return Source("version", deployment.id, f"версия № {deployment.id}", deployment.id, deployment.file_map())
+    # The forms are edited as files of the forms folder and deployed with the model from there.
+    return Source("version", deployment.id, f"версия № {deployment.id}", deployment.id,
+                  model_files(deployment.file_map()))
 
 
 def files_from_json(body) -> dict[str, bytes]:

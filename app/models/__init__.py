@@ -2,6 +2,7 @@
 from .api_token import ApiToken
 from .audit import AuditEvent
 from .calendar import CalendarOverride
+from .casefile import CaseEntry
 from .deadline import Breach
 from .deployment import Deployment, DeploymentFile
 from .document import Document
@@ -21,6 +22,6 @@ from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
+__all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
            "LoginFailure", "Notification", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

@@ -14,9 +14,9 @@ from ..extensions import db
 from ..forms.schema import FieldError, validate
 from ..models import SalesReport
 from . import act, layout, sales_report
-from .submissions import latest_of
+from ..applications import casefile
+from ..statuses import CaseKind
 
-AGREEMENT_FORM = "agreement"
 ACTIONS = {"paper_docx": "docx", "paper_pdf": "pdf"}
 
 
@@ -35,12 +35,12 @@ def offer(form: str | None) -> Offer | None:
 
 def prefill(form: str | None, instance) -> dict:
     if form == act.FORM:
-        agreement = latest_of([instance], [AGREEMENT_FORM]).get(instance.id, {}).get(AGREEMENT_FORM)
+        agreement = casefile.latest(instance.id, CaseKind.AGREEMENT)
         return act.prefill(instance, agreement.data if agreement else None)
     if form == sales_report.FORM:
         previous = db.session.scalars(select(SalesReport).where(SalesReport.instance_id == instance.id)
                                       .order_by(SalesReport.period_end.desc(), SalesReport.id.desc()).limit(1)).first()
-        done_act = latest_of([instance], [act.FORM]).get(instance.id, {}).get(act.FORM)
+        done_act = casefile.latest(instance.id, CaseKind.ACT)
         rows = [{"product": x.product, "tnved": x.tnved, "marketplace": x.marketplace, "link": x.link}
                 for x in previous.lines] if previous else None
         return sales_report.prefill(rows, done_act.data.get("act_goods") if done_act else None)

@@ -1,10 +1,9 @@
 """An application's detailed roadmap as it stands: its latest version, its state, its done marks.
 
-The roadmap is what the ЦПЭ sent with step 8 or 9.1; МО РЭЦ's decision (9) and the end of step
-10 follow in the audit trail, which keeps the data of every completion. Reading the trail in
-order gives the version, whether it is on approval, returned (with the remarks) or approved, and
-when it was carried out. Which task is which is told by the task's form in the application's own
-model version, as ``app.questionnaire`` does, so a renamed element changes nothing here.
+The roadmap is what the ЦПЭ sent with step 8 or 9.1 (a case-file entry of kind ``roadmap``; its
+id is the version the done marks belong to); МО РЭЦ's decision (9) and the end of step 10 follow
+as entries of their kinds. Reading them in order gives the version, whether it is on approval,
+returned (with the remarks) or approved, and when it was carried out.
 """
 from __future__ import annotations
 
@@ -13,11 +12,11 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from ..applications import casefile
 from ..calendar import MOSCOW
 from ..extensions import db
-from ..models import AuditEvent, ProcessInstance, RoadmapMark
-from ..statuses import AuditAction, RoadmapState
-from ..workflow.deployments import model_of_id
+from ..models import ProcessInstance, RoadmapMark
+from ..statuses import CaseKind, RoadmapState
 from .base import BaseRoadmap, load_base_roadmap
 
 BUILD_FORMS = ("roadmap", "roadmap_correction")  # steps 8 and 9.1: a new version
@@ -66,44 +65,29 @@ class Roadmap:
         return sum(1 for s in self.steps if s.done_on)
 
 
-def roadmap_forms_of(instance: ProcessInstance) -> dict[str, str]:
-    """Element id -> form, for the roadmap tasks of the instance's model version."""
-    catalog = model_of_id(instance.deployment_id).catalogs.get(instance.process_id)
-    if catalog is None:
-        return {}
-    return {e.id: e.properties["form"] for e in catalog.elements.values()
-            if e.properties.get("form") in ROADMAP_FORMS}
-
-
 def roadmap_of(instance: ProcessInstance, today: date | None = None,
                base: BaseRoadmap | None = None) -> Roadmap | None:
     """The latest roadmap of ``instance`` with its marks; overdue steps flagged against ``today``
     (while it is carried out). None before the ЦПЭ has sent one."""
-    forms = roadmap_forms_of(instance)
-    if not forms:
-        return None
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id == instance.id, AuditEvent.action == AuditAction.COMPLETED,
-        AuditEvent.element_id.in_(list(forms))).order_by(AuditEvent.id)).all()
     roadmap = None
-    for event in events:
-        data = (event.details or {}).get("data") or {}
-        form = forms[event.element_id]
-        if form in BUILD_FORMS and isinstance(data.get("roadmap_steps"), list):
+    for entry in casefile.entries(instance.id, (CaseKind.ROADMAP, CaseKind.ROADMAP_APPROVAL,
+                                                CaseKind.ROADMAP_EXECUTION)):
+        data = entry.data or {}
+        if entry.kind == CaseKind.ROADMAP and isinstance(data.get("roadmap_steps"), list):
             previous = roadmap
-            roadmap = Roadmap(version=event.id, state=RoadmapState.APPROVAL, steps=[], sent_at=event.at,
-                              sent_by=event.actor, changes=data.get("changes"), rows=data["roadmap_steps"])
+            roadmap = Roadmap(version=entry.id, state=RoadmapState.APPROVAL, steps=[], sent_at=entry.at,
+                              sent_by=entry.actor, changes=data.get("changes"), rows=data["roadmap_steps"])
             if previous is not None:  # keep the remarks this version answers
                 roadmap.remarks, roadmap.remarks_at, roadmap.remarks_by = (
                     previous.remarks, previous.remarks_at, previous.remarks_by)
         elif roadmap is None:
             continue
-        elif form == APPROVAL_FORM:
+        elif entry.kind == CaseKind.ROADMAP_APPROVAL:
             approved = data.get("decision") == "approve"
             roadmap.state = RoadmapState.EXECUTION if approved else RoadmapState.RETURNED
             if not approved:
-                roadmap.remarks, roadmap.remarks_at, roadmap.remarks_by = data.get("comment"), event.at, event.actor
-        elif form == EXECUTION_FORM:
+                roadmap.remarks, roadmap.remarks_at, roadmap.remarks_by = data.get("comment"), entry.at, entry.actor
+        elif entry.kind == CaseKind.ROADMAP_EXECUTION:
             roadmap.state = RoadmapState.EXECUTED
     if roadmap is None:
         return None

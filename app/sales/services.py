@@ -23,14 +23,14 @@ from ..dates import fmt_date
 from ..extensions import db
 from ..models import ProcessInstance
 from ..paperwork.layout import parse_date
-from ..paperwork.submissions import latest_of
+from ..applications.casefile import latest_of
 from ..roles import Role
-from ..statuses import ProcessId, ServiceStatus
+from ..statuses import CaseKind, ProcessId, ServiceStatus
 from ..tabular import append_row, csv_text
 
 VIEWER_ROLES = frozenset({Role.OPS_REC, Role.MO_REC, Role.ADMIN})
 PROCESS_ID = ProcessId.MARKETPLACE_SUPPORT
-AGREEMENT, CONFIRMATION, CRM = "agreement", "service_confirmation", "crm_record"
+AGREEMENT, CONFIRMATION, CRM = CaseKind.AGREEMENT, CaseKind.SERVICE_CONFIRMATION, CaseKind.CRM_RECORD
 DELIVERED = (ServiceStatus.DONE.value, ServiceStatus.RECORDED.value)
 
 
@@ -75,7 +75,7 @@ def register(user, start: date | None = None, end: date | None = None, region: s
     if region:
         query = query.where(ProcessInstance.region == region)
     instances = db.session.scalars(query.order_by(ProcessInstance.id)).all()
-    answers = latest_of(list(instances), [AGREEMENT, CONFIRMATION, CRM])
+    answers = latest_of([i.id for i in instances], [AGREEMENT, CONFIRMATION, CRM])
     rows = []
     for instance in instances:
         forms = answers.get(instance.id, {})

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..tasks.rights import STAND_INS
 from .format import has_time, parse_moment
-from ..statuses import TimerKind
+from ..statuses import AuditAction, TimerKind
 
 REGIONAL_ROLES = ("client", "cpe")
 DUE_FIELDS = {TimerKind.NORMATIVE: "normative_due", TimerKind.INDICATIVE: "indicative_due", "wait": "wait_due"}
@@ -92,7 +92,7 @@ def compare(instance: ProcessInstance, expect: dict) -> list[str]:
 
 def _history(instance, line: str) -> list[str]:
     return list(db.session.scalars(select(AuditEvent.status_to).where(
-        AuditEvent.instance_id == instance.id, AuditEvent.action == "status",
+        AuditEvent.instance_id == instance.id, AuditEvent.action == AuditAction.STATUS,
         AuditEvent.status_line == line).order_by(AuditEvent.id)))
 
 

@@ -81,6 +81,7 @@ def run_scenarios(model_files: dict[str, bytes], scenario_files: dict[str, bytes
             "VITRINA_CLIENT_WAITS": client_waits if client_waits is not None else dict(DEFAULT_CLIENT_WAITS),
             "VITRINA_MODEL_LIMITS": model_limits or {},
         })
+        app.instance_path = folder  # the deployed forms it writes go with the throw-away database
         with app.app_context():
             try:
                 db.create_all()

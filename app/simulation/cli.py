@@ -12,6 +12,7 @@ from . import params as parameters
 from . import report, runner, experiment as scenario
 from .check import EngineRouter
 from .params import ParamsInvalid
+from ..workflow.forms import model_files as bundle_model_files
 
 
 def model_files(params: dict) -> tuple[dict[str, bytes], str]:
@@ -24,7 +25,7 @@ def model_files(params: dict) -> tuple[dict[str, bytes], str]:
         return read_folder(params["model"]), params["model"]
     try:
         deployment = current_deployment()
-        return deployment.file_map(), f"развёрнутая версия {deployment.key[:12]}"
+        return bundle_model_files(deployment.file_map()), f"развёрнутая версия {deployment.key[:12]}"
     except (NothingDeployed, SQLAlchemyError):
         folder = current_app.config["VITRINA_BPMN_DIR"]
         return read_folder(folder), str(folder)

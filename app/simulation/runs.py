@@ -23,6 +23,7 @@ from . import params as parameters
 from . import report, runner, experiment as scenario
 from .cli import production_calendar
 from .liveness import Heartbeat, reap, runner_id
+from ..workflow.forms import model_files as bundle_model_files
 
 _threads: dict[int, threading.Thread] = {}
 _starting = threading.Lock()  # the count of running runs and the new row: one start at a time
@@ -67,7 +68,7 @@ def start(params_text: str, compare_text: str | None, actor: str) -> SimulationR
     with _starting:
         _check_caps(actor)
         deployment = current_deployment()
-        files = deployment.file_map()
+        files = bundle_model_files(deployment.file_map())
         texts = [params_text] + ([compare_text] if compare_text else [])
         built = [scenario.build(prepare(text, "Сценарий" if i == 0 else "Что-если"), files)
                  for i, text in enumerate(texts)]

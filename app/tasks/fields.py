@@ -1,4 +1,5 @@
-"""Only what a form declares reaches the process.
+"""What a completion may carry: only what its form declares, valid by the form, with files of
+its own application. ``check_completion`` is the one list of checks every completion passes.
 
 A completion's data is merged into the process data, where the model's own variables live
 (``region`` sets the client's wait, ``agreement_end`` ends the reporting cycle). A page only
@@ -8,12 +9,47 @@ services set (the application's id and region) or an underscore name.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
-from ..forms.schema import FieldError
+from ..applications.documents import documents_of, file_fields
+from ..forms.input import check_options
+from ..forms.schema import FieldError, validate
 
 # Set when the application is filed, from the filing and the instance row, never by a form.
 RESERVED_FIELDS = frozenset({"application_id", "region", "vitrina"})
+
+
+def check_completion(instance, form: str | None, schema: dict, data: dict, checks: Iterable = (),
+                     found: Iterable[FieldError] = ()) -> list[FieldError]:
+    """Every problem of ``data`` as a completion of a task with ``form`` on ``instance``: what the
+    door ``found`` reading it, the door's own ``checks`` (``instance``, ``schema``, ``data``), the
+    form (by the version's file, with its rules), and keys the form does not declare. One message
+    per field, the first found."""
+    from ..roadmap import check_roadmap  # the roadmap's own rules, until they are the form's
+    from ..workflow.forms import forms_of_instance
+    problems = list(found)
+    for check in checks:
+        problems += check(instance, schema, data)
+    problems += check_roadmap(form, data)
+    if form:
+        problems += validate(form, data, forms_of_instance(instance))
+    problems += undeclared_fields(schema, data)
+    first: dict[str, FieldError] = {}
+    for problem in problems:
+        first.setdefault(problem.field, problem)
+    return list(first.values())
+
+
+def own_files_only(instance, schema: dict, data: dict) -> list[FieldError]:
+    """A file field may name only a document of this very application: nobody links another
+    application's file into theirs (a person's door checks it; the services trust their data)."""
+    return [FieldError(key, "Файл не найден: загрузите его снова") for key in file_fields(schema)
+            if data.get(key) not in (None, "") and not documents_of(instance.id, [data[key]])]
+
+
+def options_as_listed(instance, schema: dict, data: dict) -> list[FieldError]:
+    """A value from a list kept in the database (the accredited operators) is in it now."""
+    return check_options(schema, data)
 
 
 def undeclared_fields(schema: dict, data: Any) -> list[FieldError]:

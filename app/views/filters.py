@@ -1,6 +1,7 @@
 """Template filters: dates as ДД.ММ.ГГГГ, times in Moscow, role names in Russian."""
 from __future__ import annotations
 
+from ..accounts.names import display_name
 from ..dates import fmt_date, fmt_datetime
 from ..roles import Role
 from ..statuses import AuditAction, ProcessId, TimerKind
@@ -22,29 +23,13 @@ def role_label(value: str | None) -> str:
         return value or "—"
 
 
-def person(email: str | None) -> str:
-    """A user's full name for an e-mail kept in a record (the system's own entries say so)."""
-    if not email:
-        return "—"
-    if email in ("system", "demo", "scenario") or email.startswith("scenario:"):
-        return "Витрина (автоматически)"
-    from flask import g
-    from sqlalchemy import select
-    from ..extensions import db
-    from ..models import User
-    names = g.setdefault("vitrina_names", {})
-    if email not in names:
-        names[email] = db.session.scalar(select(User.full_name).where(User.email == email)) or email
-    return names[email]
-
-
 def register(app) -> None:
     from ..incidents import open_count
     from ..applications.scoring import scoring_of
     from ..statuses import IncidentKind, IncidentState
     app.add_template_global(scoring_of, "scoring_of")
     app.add_template_global(open_count, "open_incidents")
-    app.add_template_filter(person, "person")
+    app.add_template_filter(display_name, "person")
     app.add_template_filter(lambda k: IncidentKind(k).label, "incident_kind")
     app.add_template_filter(lambda s: IncidentState(s).label, "incident_state")
     app.add_template_filter(fmt_date, "date")

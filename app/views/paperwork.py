@@ -15,7 +15,8 @@ from ..applications import reading as applications
 from ..extensions import db
 from ..models import SalesReport
 from ..paperwork import act, layout, sales_report, task_papers
-from ..paperwork.submissions import latest_of
+from ..applications import casefile
+from ..statuses import CaseKind
 
 bp = Blueprint("paperwork", __name__)
 CONTENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -29,7 +30,7 @@ def paperwork_helpers():
 
 def _paperwork_of(instance) -> dict:
     """What the card lists under «Документы для подписания»."""
-    done = latest_of([instance], [act.FORM]).get(instance.id, {}).get(act.FORM)
+    done = casefile.latest(instance.id, CaseKind.ACT)
     reports = db.session.scalars(select(SalesReport).where(SalesReport.instance_id == instance.id)
                                  .order_by(SalesReport.period_end, SalesReport.id)).all()
     return {"act": done, "act_date": layout.parse_date(done.data.get("act_date")) if done else None,
@@ -46,7 +47,7 @@ def task_download(form: str, instance, data: dict, action: str):
 @login_required
 def act_document(instance_id: int, extension: str):
     instance = applications.visible_instance(current_user, instance_id) or abort(404)
-    done = latest_of([instance], [act.FORM]).get(instance.id, {}).get(act.FORM) or abort(404)
+    done = casefile.latest(instance.id, CaseKind.ACT) or abort(404)
     return _send(act.render(done.data), f"akt_o_publikacii_{instance.id}.{extension}", extension)
 
 

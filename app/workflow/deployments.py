@@ -9,7 +9,9 @@ from sqlalchemy import select
 from ..engine import ModelInvalid, ModelProblem, ParsedModel, bundle_hash
 from ..extensions import db
 from ..models import Deployment, DeploymentFile
+from . import hooks
 from .errors import NotFound, NothingDeployed
+from .forms import forms_folder, forms_folder_setting, with_forms
 from .runtime import runtime
 from .validation import validate_bundle
 
@@ -26,14 +28,17 @@ def read_bundle(folder: Path | str) -> dict[str, bytes]:
 
 
 def forms_dir() -> Path:
-    return Path(current_app.config["VITRINA_FORMS_DIR"])
+    """The forms folder: the working copy new deployments take their forms from."""
+    return forms_folder_setting()
 
 
 def check_bundle(files: dict[str, bytes]) -> ParsedModel:
-    """Parse and check a bundle; raise ModelInvalid naming every problem (``.problems``: errors,
-    then warnings). A model without errors is returned with its warnings in ``model.warnings``."""
+    """Parse and check a bundle with the forms it would be deployed with; raise ModelInvalid
+    naming every problem (``.problems``: errors, then warnings). A model without errors is
+    returned with its warnings in ``model.warnings``."""
     engine = runtime().engine
-    return validate_bundle(files, engine.load, forms_dir(), current_app.config["VITRINA_CLIENT_WAITS"],
+    files = with_forms(files)
+    return validate_bundle(files, engine.load, forms_folder(files), current_app.config["VITRINA_CLIENT_WAITS"],
                            engine.sandboxed)
 
 
@@ -48,7 +53,7 @@ def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = Non
     a version that breaks one is refused (app/scenarios).
     """
     scenarios = {**(scenarios or {}), **{n: c for n, c in files.items() if n.endswith((".yaml", ".yml"))}}
-    files = {n: c for n, c in files.items() if n not in scenarios}
+    files = with_forms({n: c for n, c in files.items() if n not in scenarios})
     key = bundle_hash(files)
     query = select(Deployment).order_by(Deployment.id.desc()).limit(1)
     latest = db.session.scalar(query.where(Deployment.key == key) if once else query)
@@ -56,8 +61,7 @@ def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = Non
         return latest, False
     check_bundle(files)  # a refused bundle leaves the previous version deployed
     if scenarios:
-        from ..scenarios.gate import refuse_broken_scenarios
-        refuse_broken_scenarios(files, scenarios)
+        hooks.deploying(files, scenarios)  # the scenario gate refuses a version that breaks one
     deployment = Deployment(key=key, deployed_at=runtime().clock.now(), deployed_by=actor, comment=comment,
                             files=[DeploymentFile(name=n, content=c) for n, c in sorted(files.items())])
     db.session.add(deployment)

@@ -1,32 +1,30 @@
-"""Running instances: start, complete a task, fire timers; every change saved in one transaction.
+"""Running instances: start, complete a task, fire timers; every change saved in one transaction
+(``saving.py`` writes it, the instance row's revision turning a lost race into a 409).
 
-Each operation loads the instance row, lets the engine work on its state, then writes back the
-state, the status columns, the task-list index, the waiting timers and the audit trail
-together. The row's revision makes the write conditional, so of two concurrent changes to one
-instance the later one fails with ConcurrentUpdate instead of silently undoing the first.
+A completion carries only its form's fields and passes its form (the version's, with its rules)
+before the engine sees it; the case file gets its entry in the same transaction.
 """
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from datetime import datetime
+from typing import Callable, Iterable
 
-from flask import current_app
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import select
 
 from ..engine import BudgetExceeded, ScriptFailed, Step, TaskNotFound, TaskNotReady, ThrownMessage
 from ..extensions import db
-from ..forms.schema import load_form, validate as validate_form
-from ..models import AuditEvent, Deployment, OpenTask, ProcessInstance, Timer
+from ..forms.schema import FieldError
 from ..incidents.recording import record_failure
+from ..models import Deployment, ProcessInstance, Timer
 from ..statuses import AuditAction, IncidentKind, InstanceState, TimerEffect, TimerState
-from ..tasks.fields import undeclared_fields
-from .deployments import current_deployment, forms_dir, model_of, model_of_id
-from .errors import ConcurrentUpdate, InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
-from ..deadlines.alarm import notify_alarm
-from .reactions import after_step
+from ..tasks.fields import check_completion
+from .deployments import current_deployment, model_of, model_of_id
+from .errors import InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
+from .forms import form_of, form_version
 from .runtime import runtime
+from .saving import SYSTEM, Completion, apply_step, commit as _commit, open_task_rows as _open_task_rows
+from .saving import saving as _saving
 
 log = logging.getLogger(__name__)
 SYSTEM = "system"
@@ -53,11 +51,17 @@ def start_process(process_id: str, data: dict | None = None, *, actor: str, regi
     return instance
 
 
+Check = Callable[[ProcessInstance, dict, dict], list[FieldError]]
+
+
 def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, actor: str,
-                  on_behalf_of: str | None = None, note: dict | None = None) -> ProcessInstance:
+                  on_behalf_of: str | None = None, note: dict | None = None,
+                  checks: Iterable[Check] = (), found: Iterable[FieldError] = ()) -> ProcessInstance:
     """Complete a ready task with ``data``, which must hold only its form's fields and pass the
-    form; ``note`` is added to the audit entry (a retry's administrator). A stop in the model's
-    code opens an incident and raises StepFailed."""
+    form; ``note`` is added to the audit entry (a retry's administrator). A door adds its own
+    ``checks`` (lists as they are now) and the problems it ``found`` reading its input, so one
+    InvalidTaskData names every field to fix. A stop in the model's code opens an incident and
+    raises StepFailed."""
     instance = get_instance(instance_id)
     data = dict(data or {})
     open_rows = _open_task_rows(instance.id)
@@ -65,18 +69,18 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
     if open_task is None:
         raise TaskAlreadyDone(f"задача {task_id} заявки {instance_id} уже выполнена или снята: "
                               "обновите страницу")
-    folder = forms_dir()
-    schema = load_form(open_task.form, folder) if open_task.form else {"type": "object", "properties": {}}
-    errors = (validate_form(open_task.form, data, folder) if open_task.form else []) + undeclared_fields(schema, data)
+    schema = form_of(instance, open_task.form)
+    errors = check_completion(instance, open_task.form, schema, data, checks, found)
     if errors:
         raise InvalidTaskData(errors)
+    completion = Completion(open_task, data, actor, schema, form_version(instance, open_task.form))
     engine = runtime().engine
     try:
         step = engine.complete(_model(instance), instance.engine_state, task_id, data,
                                cache_key=(instance.id, instance.revision))
         with _saving():  # a message it throws starts another process: its code may fail too
             _apply(instance, step, actor=actor, on_behalf_of=on_behalf_of, action=AuditAction.COMPLETED,
-                   details={"data": data, **_timing(open_task), **(note or {})}, open_rows=open_rows)
+                   details=note, open_rows=open_rows, completion=completion)
             _commit()
     except TaskNotReady as exc:
         raise TaskAlreadyDone(f"задача уже выполнена или снята: обновите страницу ({exc})") from exc
@@ -150,112 +154,15 @@ def _start(process_id, data, *, actor, region, company_name, company_inn, deploy
     return instance
 
 
-def _timing(task: OpenTask) -> dict:
-    """What the SLA figures need of a completed step: who, where, when it began, its deadlines."""
-    iso = lambda moment: moment.isoformat() if moment else None  # noqa: E731
-    return {"step": task.step, "role": task.role, "region": task.region, "ready_at": iso(task.ready_at),
-            "normative_due": iso(task.normative_due), "indicative_due": iso(task.indicative_due)}
-
-
 def _model(instance: ProcessInstance):
     return model_of_id(instance.deployment_id)
 
 
-def _open_task_rows(instance_id: int) -> dict[str, OpenTask]:
-    return {row.task_id: row for row in db.session.scalars(
-        select(OpenTask).where(OpenTask.instance_id == instance_id))}
-
-
-def _apply(instance: ProcessInstance, step: Step, *, actor: str, action: AuditAction | None,
-           on_behalf_of: str | None = None, details: dict | None = None,
-           open_rows: dict[str, OpenTask] | None = None) -> None:
-    """Write what the engine left behind: state, statuses, task index, timers, audit trail."""
-    now = runtime().clock.now()
-    instance.engine_state = step.state
-    instance.application_status = step.application_status
-    instance.service_status = step.service_status
-    instance.updated_at = now
-    if step.completed:
-        instance.state, instance.completed_at = InstanceState.COMPLETED, now
-    # The conditional UPDATE goes first: a lost race fails here, before anything else is written.
-    db.session.flush()
-    if open_rows is None:
-        open_rows = _open_task_rows(instance.id)
-    after_step(instance, step, now, open_rows)
-    _sync_open_tasks(instance, step, set(open_rows))
-    recorded = _sync_timers(instance, step, now)
-    _audit(instance, step, now, actor=actor, on_behalf_of=on_behalf_of, action=action, details=details,
-           recorded=recorded)
-    db.session.info.setdefault("vitrina_steps", []).append((instance, step))
+def _apply(instance: ProcessInstance, step: Step, *, actor: str, **kwargs) -> None:
+    """Write the step (``saving.apply_step``), then start what its thrown messages start."""
+    apply_step(instance, step, actor=actor, **kwargs)
     for message in step.messages:
         _route(instance, message, actor)
-
-
-# The index tables are written with Core statements: a completion touches a handful of rows
-# and the ORM's per-object bookkeeping would cost more than the engine step itself.
-def _sync_open_tasks(instance, step: Step, existing: set[str]) -> None:
-    ready = {t.id for t in step.tasks}
-    if stale := existing - ready:
-        db.session.execute(delete(OpenTask).where(OpenTask.task_id.in_(stale)))
-    rows = []
-    for task in step.tasks:
-        if task.id in existing:
-            continue
-        rows.append(dict(
-            instance_id=instance.id, task_id=task.id, element_id=task.element_id, name=task.name,
-            step=task.step, lane=task.lane, role=task.role, region=instance.region,
-            form=task.form, ready_at=task.ready_at, normative_due=task.normative_due,
-            indicative_due=task.indicative_due, wait_due=task.wait_due))
-    if rows:
-        db.session.execute(insert(OpenTask), rows)
-
-
-def _sync_timers(instance, step: Step, now: datetime) -> set[str]:
-    """Write the waiting timers; returns the ids of timers the sweep had already recorded."""
-    states = dict(db.session.execute(select(Timer.task_id, Timer.state).where(Timer.instance_id == instance.id)).all())
-    existing = set(states)
-    catalog = _model(instance).catalogs[instance.process_id]
-    waiting = {t.task_id for t in step.timers}
-    if gone := existing - waiting:  # fired (recorded in the audit trail) or cancelled
-        db.session.execute(delete(Timer).where(Timer.task_id.in_(gone)))
-    rows = [dict(instance_id=instance.id, task_id=t.task_id, element_id=t.element_id, name=t.name,
-                 kind=t.kind, step=t.step, region=instance.region, due_at=t.due_at,
-                 interrupting=t.interrupting, attached_task_id=t.attached_task_id,
-                 attached_element_id=t.attached_element_id, state=TimerState.WAITING, created_at=now,
-                 effect=TimerEffect.SIGNAL if catalog.only_signals(t.element_id) else TimerEffect.ADVANCE)
-            for t in step.timers if t.task_id not in existing]
-    if rows:
-        db.session.execute(insert(Timer), rows)
-    return {task_id for task_id, state in states.items() if state == TimerState.FIRED}
-
-
-def _audit(instance, step: Step, now, *, actor, on_behalf_of, action, details, recorded=frozenset()) -> None:
-    base = dict(instance_id=instance.id, at=now, actor=actor, on_behalf_of=on_behalf_of, element_id=None,
-                element_name=None, task_id=None, status_line=None, status_from=None, status_to=None,
-                details=None)
-    rows = []
-    done = step.completed_task
-    if action is not None:
-        rows.append({**base, "action": action, "details": details,
-                     **({"element_id": done.element_id, "element_name": done.name, "task_id": done.id}
-                        if done else {})})
-    for fired in step.fired:
-        if fired.task_id in recorded:
-            continue  # the sweep wrote this firing when it came due
-        rows.append({**base, "action": AuditAction.TIMER_FIRED, "actor": SYSTEM, "element_id": fired.element_id,
-                     "element_name": fired.name, "task_id": fired.task_id,
-                     "details": {"kind": fired.kind, "step": fired.step, "task": fired.attached_element_id,
-                                 "due_at": fired.due_at.isoformat() if fired.due_at else None}})
-    for decision in step.decisions:
-        rows.append({**base, "action": AuditAction.DECIDED, "actor": SYSTEM, "element_id": decision.element_id,
-                     "element_name": decision.name,
-                     "details": {"decision": decision.decision_id, "outputs": decision.outputs}})
-    for change in step.status_changes:
-        rows.append({**base, "action": "status", "element_id": change.element_id,
-                     "element_name": change.element_name, "status_line": change.line,
-                     "status_from": change.old, "status_to": change.new})
-    if rows:
-        db.session.execute(insert(AuditEvent), rows)
 
 
 def _route(instance, message: ThrownMessage, actor: str) -> None:
@@ -267,35 +174,3 @@ def _route(instance, message: ThrownMessage, actor: str) -> None:
         return
     _start(process_id, {}, actor=actor, region=instance.region, company_name=instance.company_name,
            company_inn=instance.company_inn, deployment=deployment, parent_id=instance.id, message=message)
-
-
-@contextmanager
-def _saving():
-    """A write that lost the race (the row's revision moved on) becomes a ConcurrentUpdate.
-
-    The conditional UPDATE may run at commit or at any autoflush before it, hence the block.
-    """
-    try:
-        yield
-    except BaseException as exc:
-        db.session.info.pop("vitrina_steps", None)  # nothing of a failed change may reach the cache
-        if not isinstance(exc, StaleDataError):
-            raise
-        db.session.rollback()
-        raise ConcurrentUpdate("заявку одновременно изменил другой пользователь: обновите страницу "
-                               "и повторите действие") from exc
-
-
-def _commit() -> None:
-    """Commit, then hand each saved instance's live workflow back to the engine's cache.
-
-    The revision an instance gets is known after the flush (the ORM bumps it in memory), so the
-    cache key is taken before the commit expires the object.
-    """
-    steps = db.session.info.pop("vitrina_steps", [])
-    keys = [((instance.id, instance.revision), step) for instance, step in steps]
-    db.session.commit()
-    engine = runtime().engine
-    for key, step in keys:
-        engine.keep(key, step)
-    notify_alarm(current_app, [t.due_at for _, step in keys for t in step.timers if t.due_at is not None])

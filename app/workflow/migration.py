@@ -18,8 +18,10 @@ from ..models import OpenTask, ProcessInstance, Timer
 from ..statuses import AuditAction, InstanceState, TimerEffect
 from .deployments import get_deployment, model_of_id
 from .errors import ConcurrentUpdate, WorkflowError
+from .forms import PREFIX as FORMS
 from .instances import _apply, _commit, _open_task_rows, _saving, get_instance
 from .runtime import runtime
+from .versions import form_changes
 
 MIGRATED = AuditAction.MIGRATED
 
@@ -59,12 +61,27 @@ def _plan(instance: ProcessInstance, to_version: int) -> tuple[Step, list[str]]:
         raise MigrationNotAllowed([f"заявка уже на версии {instance.deployment_id}: "
                                    "перенести можно только на более новую"])
     try:
-        return runtime().engine.migrate(model_of_id(instance.deployment_id), model_of_id(to_version),
-                                        instance.engine_state)
+        step, notes = runtime().engine.migrate(model_of_id(instance.deployment_id), model_of_id(to_version),
+                                               instance.engine_state)
     except MigrationRefused as exc:
         raise MigrationNotAllowed(exc.reasons) from exc
     except (ScriptFailed, BudgetExceeded) as exc:
         raise MigrationNotAllowed([f"код модели новой версии остановлен при переносе: {exc}"]) from exc
+    return step, list(notes) + _form_notes(instance, get_deployment(to_version), step)
+
+
+def _form_notes(instance: ProcessInstance, target, step: Step) -> list[str]:
+    """What changes for the open tasks whose form the new version deploys differently."""
+    before, after = instance.deployment.file_map(), target.file_map()
+    notes = []
+    for task in step.tasks:
+        name = f"{FORMS}{task.form}.json" if task.form else None
+        if name is None or before.get(name) == after.get(name) or name not in after:
+            continue
+        changes = form_changes(before[name], after[name]) if name in before else []
+        said = "; ".join(f"{c.what}: {c.old or '—'} → {c.new or '—'}" for c in changes) or "изменена"
+        notes.append(f"форма задачи «{task.name}» в новой версии другая ({said}): задача откроется с новой формой")
+    return notes
 
 
 def preview_migration(instance_id: int, to_version: int) -> MigrationResult:

@@ -126,7 +126,7 @@ def diff_versions(a: int, b: int) -> VersionDiff:
         if before == after:
             continue
         kind = "added" if before is None else "removed" if after is None else "changed"
-        changes = _form_changes(before, after) if name.endswith(".json") and kind == "changed" else []
+        changes = form_changes(before, after) if name.endswith(".json") and kind == "changed" else []
         result.files.append(ElementDiff(name, None, "form" if name.endswith(".json") else "file", kind, changes))
     return result
 
@@ -200,7 +200,7 @@ def _show(value) -> str | None:
     return str(value)
 
 
-def _form_changes(before: bytes, after: bytes) -> list[Change]:
+def form_changes(before: bytes, after: bytes) -> list[Change]:
     """Fields of a JSON Schema form added, removed or changed."""
     try:
         old, new = json.loads(before), json.loads(after)
