@@ -80,7 +80,7 @@ def median_ms(values) -> float:
     return statistics.median(values) * 1000
 
 
-class Path_:
+class Walk:
     """The walk both sides take: start data and moment, and the steps as (wanted, data changes)."""
 
     def __init__(self):
@@ -150,7 +150,7 @@ def raw_outcome(workflow, track: StatusTrack) -> dict:
 
 
 class Raw:
-    def __init__(self, path: Path_):
+    def __init__(self, path: Walk):
         self.path = path
         self.model = parse_bundle(read_bundle(ROOT / "bpmn"))
         self.clock = VirtualClock(path.start_at)
@@ -205,7 +205,7 @@ class Raw:
 
 
 # -- Vitrina's engine layer, in memory ----------------------------------------------------------
-def engine_layer(path: Path_, n: int):
+def engine_layer(path: Walk, n: int):
     clock = VirtualClock(path.start_at)
     engine = Engine(clock, WorkingCalendar(), DEFAULT_CLIENT_WAITS,
                     lane_roles={lane: role.value for lane, role in LANE_ROLES.items()})
@@ -233,7 +233,7 @@ def engine_layer(path: Path_, n: int):
 
 # -- persisted, through the app's services -------------------------------------------------------
 class Persisted:
-    def __init__(self, path: Path_, tmp: str, isolation: bool):
+    def __init__(self, path: Walk, tmp: str, isolation: bool):
         self.path = path
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench-{int(isolation)}.sqlite3",
                                "VITRINA_CLOCK": VirtualClock(path.start_at), "SECRET_KEY": "bench",
@@ -328,7 +328,7 @@ def main():
         args.instances, args.loops = 2, "1,3"
     checkpoints = sorted({int(n) for n in args.loops.split(",") if n.strip()})
     n = args.instances
-    path = Path_()
+    path = Walk()
 
     raw = Raw(path)
     expected = raw.checked()  # also the warm-up: imports, calendar years, compiled model code
