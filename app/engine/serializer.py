@@ -86,6 +86,18 @@ def load_state(state: bytes, specs: dict, script_engine):
 
 
 def full_size(workflow) -> int:
-    """Bytes of the engine's own serialization with spec (for the storage benchmark)."""
-    plain = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    """Bytes of the engine's own serialization with spec (for the storage benchmark).
+
+    The clock-aware timer definitions (``timers.py``) are written as the engine writes the ones
+    they replace."""
+    from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition,
+                                                                  DurationTimerEventDefinition,
+                                                                  TimeDateEventDefinition)
+    from .timers import ClockedCycle, ClockedDuration, ClockedTimeDate
+    config = dict(SPIFF_CONFIG)
+    for clocked, engine_class in ((ClockedTimeDate, TimeDateEventDefinition),
+                                  (ClockedDuration, DurationTimerEventDefinition),
+                                  (ClockedCycle, CycleTimerEventDefinition)):
+        config[clocked] = config[engine_class]
+    plain = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
     return len(plain.serialize_json(workflow).encode("utf-8"))

@@ -1,6 +1,7 @@
 """Time and peak memory of the simulation's fast path on the main model.
 
     .venv/bin/python scripts/bench/simulation.py [10000 50000 ...]
+    .venv/bin/python scripts/bench/simulation.py --smoke   # 1,000 cases: a few seconds
 
 The baseline parameters (scripts/simulation/baseline.yaml) are spread over the 85 regions of
 the country for one year, the arrival rate set so that the given number of cases arrives, and
@@ -53,4 +54,9 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10_000, 50_000])
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, help="cases per year to simulate (default 10000 50000)")
+    parser.add_argument("--smoke", action="store_true", help="one small run of 1,000 cases")
+    args = parser.parse_args()
+    main([1_000] if args.smoke else args.sizes or [10_000, 50_000])
