@@ -324,7 +324,8 @@ def validate(name_or_schema: str | dict, data: Any, forms_dir: str | Path | None
     resolve = lambda node: _resolve(node, root)  # noqa: E731
     for field, message in text_problems(root, data, resolve):
         found.setdefault(field, FieldError(field, message))
-    for field, message in rule_errors(root, data, resolve, (lambda: today) if today else clock_today, found):
+    for field, message in rule_errors(root, data, resolve, (lambda: today) if today is not None else clock_today,
+                                      found):
         found.setdefault(field, FieldError(field, message))
     return sorted(found.values(), key=lambda fe: _form_order(fe.field, root))
 
