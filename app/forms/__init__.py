@@ -1,2 +1,3 @@
 """Task forms: JSON Schema files with layout hints — loading and validating (``schema``), the
-page's widgets (``render``), reading a posted page back (``input``) and text limits (``text``)."""
+cross-field rules they declare (``rules``), their sample answers (``examples``), the page's
+widgets (``render``), reading a posted page back (``input``) and text limits (``text``)."""

@@ -23,6 +23,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
+from .rules import RuleProblem, check_rules, clock_today, rule_errors
 from .text import text_problems, with_length_limits
 
 __all__ = [
@@ -35,8 +36,10 @@ __all__ = [
     "FormNotFound",
     "check_schema",
     "clear_cache",
+    "examples_of",
     "list_forms",
     "load_form",
+    "rule_problems",
     "validate",
 ]
 
@@ -228,8 +231,9 @@ def _with_includes(schema: dict, path: Path, forms_dir: Path) -> dict:
 
     One task may fill two documents of the regulation at once (step 1: the questionnaire of
     Appendix 1 and the scoring of Appendix 2), while each stays its own file that REC edits
-    on its own. Included fields, required names, sections and rules join this form's; a
-    field defined twice is an error, not a silent override.
+    on its own. Included fields, required names, sections and rules (``allOf``, ``x-rules``)
+    join this form's, and each example is completed by the included form's first one; a field
+    defined twice is an error, not a silent override.
     """
     includes = schema.pop("x-include", None)
     if not includes:
@@ -246,15 +250,25 @@ def _with_includes(schema: dict, path: Path, forms_dir: Path) -> dict:
             raise FormFileInvalid(f"{path}: fields {', '.join(clash)} are also in the included form {name!r}")
         props.update(part.get("properties", {}))
         merged["required"] = [*merged.get("required", []), *part.get("required", [])]
-        for key in ("x-layout", "allOf"):
+        for key in ("x-layout", "allOf", "x-rules"):
             if part.get(key):
                 merged[key] = [*merged.get(key, []), *part[key]]
+        theirs = part.get("examples") or [None]
+        if isinstance(theirs[0], dict) and isinstance(merged.get("examples"), list):
+            merged["examples"] = [{**theirs[0], **ours} if isinstance(ours, dict) else ours
+                                  for ours in merged["examples"]]
     return merged
 
 
 def load_form(name: str, forms_dir: str | Path | None = None) -> dict:
     """The schema of form `name`; a copy, so callers may change it freely."""
     return copy.deepcopy(_load(name, _forms_dir(forms_dir)))
+
+
+def examples_of(name: str, forms_dir: str | Path | None = None) -> list:
+    """The form's ``examples`` (sample answers), copied without copying the whole form."""
+    examples = _load(name, _forms_dir(forms_dir)).get("examples")
+    return copy.deepcopy(examples) if isinstance(examples, list) else []
 
 
 def list_forms(forms_dir: str | Path | None = None) -> list[str]:
@@ -290,8 +304,10 @@ def _without_blanks(value: Any) -> Any:
     return value
 
 
-def validate(name_or_schema: str | dict, data: Any, forms_dir: str | Path | None = None) -> list[FieldError]:
-    """Problems of `data` against a form (by name) or a schema; [] when valid."""
+def validate(name_or_schema: str | dict, data: Any, forms_dir: str | Path | None = None, *,
+             today: date | None = None) -> list[FieldError]:
+    """Problems of `data` against a form (by name) or a schema, its ``x-rules`` included; [] when
+    valid. A rule about today reads ``today``, else the app's clock (``rules.clock_today``)."""
     if isinstance(name_or_schema, str):
         validator = _validator_for_form(name_or_schema, _forms_dir(forms_dir))
     else:
@@ -305,7 +321,11 @@ def validate(name_or_schema: str | dict, data: Any, forms_dir: str | Path | None
     for error in validator.iter_errors(data):
         for field_error in _translate(error, root):
             found.setdefault(field_error.field, field_error)
-    for field, message in text_problems(root, data, lambda node: _resolve(node, root)):
+    resolve = lambda node: _resolve(node, root)  # noqa: E731
+    for field, message in text_problems(root, data, resolve):
+        found.setdefault(field, FieldError(field, message))
+    for field, message in rule_errors(root, data, resolve, (lambda: today) if today is not None else clock_today,
+                                      found):
         found.setdefault(field, FieldError(field, message))
     return sorted(found.values(), key=lambda fe: _form_order(fe.field, root))
 
@@ -443,12 +463,14 @@ def _default_message(keyword: str, value: Any, prop: dict) -> str:
 # --- schema conventions (for the deploy validator) ----------------------------
 
 
-def check_schema(schema: Any) -> list[str]:
+def check_schema(schema: Any, *, rules: bool = True) -> list[str]:
     """Problems that make `schema` unusable as a form, as "path: problem" lines.
 
     Covers validity as a draft 2020-12 schema and the form conventions: the
     UI and the process engine rely on them, while a JSON Schema validator
-    would accept their violations silently (an unknown format, for one).
+    would accept their violations silently (an unknown format, for one), and,
+    unless ``rules`` is False (the model check reports them one by one), the
+    ``x-rules`` (``rules.check_rules``).
     """
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     # dict.fromkeys: the meta-schema's allOf reports one problem once per vocabulary
@@ -472,7 +494,17 @@ def check_schema(schema: Any) -> list[str]:
         unknown = [d for d in decision.get("enum", []) if d not in DECISIONS]
         if unknown or "enum" not in decision:
             problems.append(f"properties.decision: enum must be a subset of {list(DECISIONS)}")
+    for i, example in enumerate(schema.get("examples", [])):
+        if not isinstance(example, dict):
+            problems.append(f"examples.{i}: a sample answer is an object of the form's fields")
+    if rules:
+        problems += [str(p) for p in rule_problems(schema)]
     return problems
+
+
+def rule_problems(schema: dict) -> list[RuleProblem]:
+    """The problems of the form's ``x-rules``, each naming the rule (``rules.check_rules``)."""
+    return check_rules(schema, lambda node: _resolve(node, schema))
 
 
 def _check_object(schema: dict, where: str, root: dict, problems: list[str]) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from ..calendar import MOSCOW, WorkingCalendar
 from ..clock import VirtualClock
-from ..demo.samples import forms_with_samples, sample
 from ..engine import ProcessCatalog
 from ..engine.functions import ClientWaits, model_functions
 from ..engine.scripting import RestrictedEnvironment
-from ..forms.schema import FormError, load_form
+from ..forms.examples import example
+from ..forms.schema import FORMS_DIR, FormError, load_form
 from .findings import NS
 
 # Friday before a working Saturday and a holiday: a date where working-day counting matters.
@@ -36,8 +36,10 @@ def form_schema(form: str, forms_dir: Path | None) -> dict | None:
 
 
 def form_sample(form: str, forms_dir: Path | None) -> dict:
-    if form in forms_with_samples():
-        return sample(form)
+    """The form's own example; for a form without one, a value made up per field. Without a forms
+    folder (the forms are not checked), the shipped forms' examples."""
+    if (found := example(form, forms_dir if forms_dir is not None else FORMS_DIR)) is not None:
+        return found
     schema = form_schema(form, forms_dir) or {}
     return {name: _value(spec) for name, spec in (schema.get("properties") or {}).items() if isinstance(spec, dict)}
 

@@ -1,15 +1,17 @@
 """The words and names Vitrina relies on: lanes that are roles, statuses of the vocabulary,
-forms that exist and are valid JSON Schema, known deadline kinds."""
+forms that exist and are valid JSON Schema with sound ``x-rules`` and a valid example, known
+deadline kinds."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..engine import STATUS_LINES, ProcessCatalog
-from ..forms.schema import FormError, check_schema, load_form
-from ..tasks.fields import reserved_fields
+from ..forms.schema import FormError, check_schema, load_form, rule_problems, validate
+from ..tasks.fields import reserved_fields, undeclared_fields
 from ..roles import LANE_ROLES, role_of_lane
 from ..statuses import TimerKind, vocabulary
 from .findings import Findings
+from .samples import SAMPLE_MOMENT
 
 DEADLINE_KINDS = tuple(TimerKind)
 
@@ -50,13 +52,30 @@ def _check_form(file, element, form: str, forms_dir: Path, out: Findings) -> Non
         return
     try:
         schema = load_form(form, forms_dir)
-        problems = check_schema(schema)
+        problems = check_schema(schema, rules=False)
     except FormError as exc:
         schema, problems = {}, [str(exc)]
     if problems:
         out.error("form-invalid", file, element, f"форма forms/{form}.json не годится как JSON Schema формы: "
                   f"{'; '.join(problems[:3])}; исправьте файл формы")
+    else:
+        rules = rule_problems(schema)
+        for rule in rules:
+            out.error("form-rule-invalid", file, element, f"форма forms/{form}.json, правило {rule.where} "
+                      f"({rule.rule}): {rule.problem}; исправьте правило в x-rules")
+        if not rules:
+            _check_examples(file, element, form, schema, out)
     if reserved := reserved_fields(schema):
         out.error("form-reserved-field", file, element,
                   f"форма forms/{form}.json объявляет поля {', '.join(f'«{r}»' for r in reserved)}, которые задаёт "
                   "только Витрина при подаче заявки (или с подчёркивания): переименуйте поля")
+
+
+def _check_examples(file, element, form: str, schema: dict, out: Findings) -> None:
+    # The scenarios and the model check answer the task with the example: a wrong one fails there.
+    for index, example in enumerate(schema.get("examples") or []):
+        wrong = validate(schema, example, today=SAMPLE_MOMENT.date()) + undeclared_fields(schema, example)
+        if wrong:
+            listed = "; ".join(f"{e.field or 'форма'}: {e.message}" for e in wrong[:3])
+            out.error("form-example-invalid", file, element, f"пример examples.{index} формы forms/{form}.json "
+                      f"не проходит проверку самой формы ({listed}); исправьте пример")

@@ -1,14 +1,13 @@
-"""What the JSON Schema of the detailed roadmap cannot say: rules across a row and against the base.
+"""What the detailed roadmap's form cannot say by itself: a responsible person, not a bare party.
 
-The form (forms/roadmap.json) checks each cell on its own: a stage from the list, a date that
-exists. Here: a step's planned start is not after its end; the responsible is a person, not just
-the party the base roadmap names (step 8: "с датами и ответственными"); a step's text is not empty.
-Errors use the same dotted paths as the form's, so the page puts them beside the cell.
+The form (forms/roadmap.json) checks each cell and, in its ``x-rules``, that a step's planned
+start is not after its end. Here, what needs the base roadmap: the responsible names a person,
+not just the party the base roadmap names (step 8: "с датами и ответственными"). Errors use the
+same dotted paths as the form's, so the page puts them beside the cell.
 """
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from ..forms.schema import FieldError
 from .base import BaseRoadmap, load_base_roadmap
@@ -30,9 +29,6 @@ def check_roadmap(form: str | None, data: dict, base: BaseRoadmap | None = None)
         if not isinstance(row, dict):
             continue
         here = f"{TABLE}.{index}"
-        start, due = _date(row.get("start")), _date(row.get("due"))
-        if start and due and start > due:
-            problems.append(FieldError(f"{here}.start", "Начало шага позже срока его окончания"))
         responsible = row.get("responsible")
         if isinstance(responsible, str) and responsible.strip() and not _names_a_person(responsible, parties):
             problems.append(FieldError(
@@ -44,9 +40,3 @@ def _names_a_person(text: str, parties: set[str]) -> bool:
     # "ЦПЭ", "Клиент, Оператор", "Оператор / Клиент" name parties only; a surname adds a word.
     return any(word.casefold() not in parties for word in _WORD_RE.findall(text))
 
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None  # the form's own format check reports it

@@ -4,10 +4,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..calendar import MOSCOW
-from ..demo.samples import forms_with_samples, sample
 from ..extensions import db
+from ..forms.examples import example
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..tasks.rights import STAND_INS
+from ..workflow.deployments import forms_dir
 from .format import has_time, parse_moment
 from ..statuses import AuditAction, TimerKind
 
@@ -49,10 +50,9 @@ def find_task(instance, step: dict) -> OpenTask:
 
 
 def payload_for(task: OpenTask, data: dict) -> dict:
-    """The step's data over the sample answer of the task's form."""
-    if task.form and task.form in forms_with_samples():
-        return sample(task.form, **data)
-    return dict(data)
+    """The step's data over the example answer of the task's form (the scenario app's forms)."""
+    answer = example(task.form, forms_dir()) if task.form else None
+    return {**(answer or {}), **data}
 
 
 def compare(instance: ProcessInstance, expect: dict) -> list[str]:
