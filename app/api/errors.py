@@ -34,7 +34,8 @@ HTTP_MESSAGES = {
 }
 # Codes of the service's conflicts, most specific first (isinstance picks the first match).
 WORKFLOW_CODES = [
-    (AlreadyClaimed, "already_claimed"), (ClaimedByOther, "claimed_by_other"), (StepFailed, "model_incident"), (TaskAlreadyDone, "task_done"), (ConcurrentUpdate, "concurrent_update"),
+    (AlreadyClaimed, "already_claimed"), (ClaimedByOther, "claimed_by_other"), (StepFailed, "model_incident"),
+    (TaskAlreadyDone, "task_done"), (ConcurrentUpdate, "concurrent_update"),
     (Conflict, "conflict"), (NotFound, "not_found"), (NothingDeployed, "nothing_deployed"),
 ]
 
