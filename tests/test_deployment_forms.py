@@ -34,6 +34,7 @@ def _require_a_new_field(folder) -> None:
     schema = json.loads(path.read_text())
     schema["properties"]["checked_by"] = {"type": "string", "title": "Проверил (ФИО)"}
     schema["required"] = [*schema.get("required", []), "checked_by"]
+    schema["examples"] = [{**example, "checked_by": "Анна Соколова"} for example in schema.get("examples", [])]
     path.write_text(json.dumps(schema, ensure_ascii=False))
 
 
