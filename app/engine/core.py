@@ -26,6 +26,7 @@ from .failures import describe
 from .functions import ClientWaits, model_functions
 from .migration import MigrationRefused, plan_and_migrate
 from .parser import ParsedModel, parse_bundle
+from .pruning import prune_finished_loops
 from .sandbox import Exhausted, Limits, current_operation, operation
 from .scripting import RestrictedScriptEngine
 from .serializer import dump_state, load_state
@@ -328,6 +329,8 @@ class Engine:
         )
 
     def _step(self, workflow, recorder, dump=True) -> Step:
+        if dump:
+            prune_finished_loops(workflow)  # the stored tree stays the size of the present
         tasks, timers = [], []
         for task in _all_tasks(workflow):  # one pass over the flat task map, not two tree walks
             if task.state == TaskState.READY and task.task_spec.manual:
