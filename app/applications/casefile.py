@@ -58,12 +58,12 @@ def write(rows: list[dict]) -> list[int]:
         select(func.coalesce(CaseEntry.kind, CaseEntry.form), func.max(CaseEntry.version))
         .where(CaseEntry.instance_id == instance_id)
         .group_by(func.coalesce(CaseEntry.kind, CaseEntry.form))).all())
-    ids = []
     for row in rows:
         key = row["kind"] or row["form"]
         last[key] = row["version"] = (last.get(key) or 0) + 1
-        ids.append(db.session.execute(insert(CaseEntry).values(**row).returning(CaseEntry.id)).scalar_one())
-    return ids
+    table = CaseEntry.__table__
+    result = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
 
 
 def _documents(instance_id: int, data: dict, file_fields: Iterable[str]) -> list[dict]:

@@ -265,6 +265,12 @@ def load_form(name: str, forms_dir: str | Path | None = None) -> dict:
     return copy.deepcopy(_load(name, _forms_dir(forms_dir)))
 
 
+def read_form(name: str, forms_dir: str | Path | None = None) -> dict:
+    """The schema of form `name` as loaded once, shared: for reading only (a completion's checks
+    and its case-file entry read it on every step, where a copy would cost more than the check)."""
+    return _load(name, _forms_dir(forms_dir))
+
+
 def examples_of(name: str, forms_dir: str | Path | None = None) -> list:
     """The form's ``examples`` (sample answers), copied without copying the whole form."""
     examples = _load(name, _forms_dir(forms_dir)).get("examples")

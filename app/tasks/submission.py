@@ -13,7 +13,7 @@ from ..accounts.names import display_name
 from ..applications.documents import UploadRejected, file_fields, store_upload
 from ..forms.schema import FieldError
 from ..models import OpenTask, ProcessInstance
-from ..workflow.forms import form_of
+from ..workflow.forms import form_for_reading
 from ..workflow.instances import complete_task
 from .claims import NotAllowed, load_task
 from .fields import options_as_listed, own_files_only
@@ -64,7 +64,7 @@ def submit(user, task_id: str, data: dict, uploads: dict | None = None) -> Proce
     """Complete ``task_id`` as ``user`` with ``data`` (and the files of a page's post, whose
     document ids are put into ``data``, so a page refused for another field keeps them)."""
     task, instance = actionable(user, task_id)
-    schema = form_of(instance, task.form)
+    schema = form_for_reading(instance, task.form)
     found = store_uploads(user, task, instance, schema, data, uploads)
     return complete_task(instance.id, task.task_id, data, actor=user.email, on_behalf_of=on_behalf_of(user, task),
                          checks=PERSON_CHECKS, found=found)

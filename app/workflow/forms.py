@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..engine import bundle_hash
-from ..forms.schema import FormError, load_form
+from ..forms.schema import FormError, load_form, read_form
 from ..models import Deployment, ProcessInstance
 
 PREFIX = "forms/"
@@ -78,6 +78,11 @@ def forms_of(deployment: Deployment) -> Path:
 
 
 def forms_of_instance(instance: ProcessInstance) -> Path:
+    from .runtime import runtime
+    key = runtime().deployment_keys.get(instance.deployment_id)  # known once the model was used
+    folder = _folders.get(key) if key else None
+    if folder is not None and folder.is_dir():
+        return folder
     return forms_of(instance.deployment)
 
 
@@ -98,11 +103,19 @@ def form_version(instance: ProcessInstance, name: str | None) -> str | None:
 
 
 def form_of(instance: ProcessInstance, name: str | None) -> dict:
-    """The schema of form ``name`` as the application's version deployed it (empty for no form)."""
+    """The schema of form ``name`` as the application's version deployed it (empty for no form):
+    a copy, for pages that adjust it."""
     if not name:
         return dict(EMPTY_FORM)
     return load_form(name, forms_of_instance(instance))
 
 
-__all__ = ["EMPTY_FORM", "FormError", "PREFIX", "form_of", "form_version", "forms_folder", "forms_of",
+def form_for_reading(instance: ProcessInstance, name: str | None) -> dict:
+    """The same schema, shared and not to be changed: for the checks and records of a step."""
+    if not name:
+        return EMPTY_FORM
+    return read_form(name, forms_of_instance(instance))
+
+
+__all__ = ["EMPTY_FORM", "FormError", "PREFIX", "form_for_reading", "form_of", "form_version", "forms_folder", "forms_of",
            "forms_of_instance", "model_files", "with_forms"]

@@ -21,7 +21,7 @@ from ..statuses import AuditAction, IncidentKind, InstanceState, TimerEffect, Ti
 from ..tasks.fields import check_completion
 from .deployments import current_deployment, model_of, model_of_id
 from .errors import InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
-from .forms import form_of, form_version
+from .forms import form_for_reading, form_version
 from .runtime import runtime
 from .saving import SYSTEM, Completion, apply_step, commit as _commit, open_task_rows as _open_task_rows
 from .saving import saving as _saving
@@ -69,7 +69,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
     if open_task is None:
         raise TaskAlreadyDone(f"задача {task_id} заявки {instance_id} уже выполнена или снята: "
                               "обновите страницу")
-    schema = form_of(instance, open_task.form)
+    schema = form_for_reading(instance, open_task.form)
     errors = check_completion(instance, open_task.form, schema, data, checks, found)
     if errors:
         raise InvalidTaskData(errors)
