@@ -77,3 +77,17 @@ def test_an_open_parallel_branch_keeps_its_ancestors(app, clock):
     instance = complete(complete(instance, CONFIRMATION), CRM)
     assert instance.service_status == "Услуга учтена"
     assert_restores(instance)
+
+
+def test_the_live_cache_is_bounded_by_bytes(clock):
+    from app.calendar import WorkingCalendar
+    from app.engine import Engine
+    from app.engine.core import LIVE_BYTES_PER_STORED_BYTE
+    probe = Engine(clock, WorkingCalendar(), {}, cache_size=0)
+    size = LIVE_BYTES_PER_STORED_BYTE * len(probe.start(probe.load(SMALL), "small", {"region": "77"}).state)
+    engine = Engine(clock, WorkingCalendar(), {}, cache_size=100, cache_bytes=int(size * 2.5))
+    model = engine.load(SMALL)
+    for number in range(5):
+        engine.keep((number, 1), engine.start(model, "small", {"region": "77"}))
+    assert list(engine._live) == [(3, 1), (4, 1)]  # the two most recent fit, the older went first
+    assert engine._cached_bytes == 2 * size

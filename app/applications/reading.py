@@ -45,9 +45,15 @@ def history_of(instance_id: int) -> list[AuditEvent]:
 
 
 def children_of(user, instance_id: int) -> list[ProcessInstance]:
-    """Instances started from this one (a consultation after a refusal) that ``user`` sees."""
-    return list(db.session.scalars(visible_instances(
-        select(ProcessInstance).where(ProcessInstance.parent_id == instance_id), user)))
+    """Instances started from this one (a consultation after a refusal) that ``user`` sees.
+
+    The children are found by the parent index first: filtered together with the region, a
+    planner may start from the region's index and read the region's whole history."""
+    ids = db.session.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == instance_id)).all()
+    if not ids:
+        return []
+    return list(db.session.scalars(visible_instances(select(ProcessInstance).where(ProcessInstance.id.in_(ids)),
+                                                     user)))
 
 
 def documents_of_instance(instance_id: int) -> list[Document]:

@@ -100,19 +100,20 @@ def _audit_row(timer: Timer, now: datetime) -> dict:
 
 
 def _advance_instances(now: datetime, report: SweepReport) -> None:
-    seen: set[int] = set()
+    # Batches by key range: each instance is visited once per sweep, and the query stays the
+    # same size however many instances came before (a list of those seen would grow with them).
+    after = 0
     while True:
-        query = (select(Timer.instance_id).where(Timer.state == TimerState.WAITING,
-                                                 Timer.effect == TimerEffect.ADVANCE, Timer.due_at < now)
-                 .group_by(Timer.instance_id).order_by(db.func.min(Timer.due_at)).limit(BATCH))
-        if seen:
-            query = query.where(Timer.instance_id.not_in(seen))
-        ids = db.session.scalars(query).all()
+        ids = db.session.scalars(
+            select(Timer.instance_id.distinct()).where(Timer.state == TimerState.WAITING,
+                                                       Timer.effect == TimerEffect.ADVANCE, Timer.due_at < now,
+                                                       Timer.instance_id > after)
+            .order_by(Timer.instance_id).limit(BATCH)).all()
         db.session.rollback()
         if not ids:
             return
+        after = ids[-1]
         for instance_id in ids:
-            seen.add(instance_id)
             try:
                 if advance_instance(instance_id, due_before=now) is not None:
                     report.instances += 1

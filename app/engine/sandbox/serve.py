@@ -56,8 +56,11 @@ class _Server:
         if engine is None:
             from ..core import Engine
             waits, roles = config
-            engine = self.engines[config] = Engine(self.clock, self.calendar, _thaw(waits), dict(roles),
-                                                   cache_size=64, limits=self.limits, on_evaluate=self._mark)
+            # A quarter of the worker's address space for live workflows, the rest for the work.
+            engine = self.engines[config] = Engine(
+                self.clock, self.calendar, _thaw(waits), dict(roles), cache_size=512,
+                cache_bytes=self.limits.worker_memory_mb * 1024 * 1024 // 4, limits=self.limits,
+                on_evaluate=self._mark)
         return engine
 
     def handle(self, request: Request):
