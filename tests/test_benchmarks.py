@@ -48,6 +48,7 @@ FIGURES = {
         rf"^  5 timers: p50 {NUMBER} ms, p99 {NUMBER} ms",
         rf"^  swept {NUMBER} due timers in {NUMBER} s: .+ошибок: 0",
         rf"^  deadline timers: {NUMBER}/s overall",
+        rf"^  per-timer cost at {NUMBER} / at {NUMBER}: {NUMBER}x",
     ],
     "simulation": [
         rf"^\s*1000 cases \(arrived {NUMBER}\): {NUMBER} s wall, {NUMBER} s CPU, peak RSS {NUMBER} MB",

@@ -105,7 +105,7 @@ def _advance_instances(now: datetime, report: SweepReport) -> None:
     after = 0
     while True:
         ids = db.session.scalars(
-            select(Timer.instance_id.distinct()).where(Timer.state == TimerState.WAITING,
+            select(Timer.instance_id).distinct().where(Timer.state == TimerState.WAITING,
                                                        Timer.effect == TimerEffect.ADVANCE, Timer.due_at < now,
                                                        Timer.instance_id > after)
             .order_by(Timer.instance_id).limit(BATCH)).all()

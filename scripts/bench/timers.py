@@ -8,7 +8,10 @@
    at step 2, two deadlines each, with real users to notify), and of 500 client waits that run
    the engine (refusal path).
 
-Target (issue 3): p99 <= 1 s late; 10,000 timers swept in <= 10 s.
+3. The sweep's cost per timer at 1,000 and at 30,000 due timers (a linear sweep keeps it flat).
+
+Targets: p99 <= 1 s late; 10,000 timers swept in <= 10 s (issue 3); 30,000 in <= 15 s with the
+per-timer cost within 1.2x of the 1,000-timer run (issue 13).
 
     .venv/bin/python scripts/bench/timers.py [--latency-instances 60] [--applications 5000] [--client-waits 500]
     .venv/bin/python scripts/bench/timers.py --smoke   # a few seconds: 5 latency instances, 200 + 10 applications
@@ -95,9 +98,12 @@ def clone(instance_id: int, copies: int) -> None:
     db.session.commit()
 
 
-def sweep(applications: int, client_waits: int, tmp: str) -> None:
+def sweep(applications: int, client_waits: int, tmp: str, quiet: bool = False) -> tuple[int, float]:
+    """Sweep the due timers of ``applications`` at step 2 and ``client_waits`` in a wait; (due, seconds)."""
     clock = VirtualClock(datetime(2025, 10, 31, 7, 0, tzinfo=timezone.utc))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/sweep.sqlite3", "VITRINA_CLOCK": clock})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/sweep-{applications}.sqlite3",
+                      "VITRINA_CLOCK": clock})
+    app.instance_path = tmp
     with app.app_context():
         db.create_all()
         deploy_bundle(read_bundle(ROOT / "bpmn"), actor="bench")
@@ -120,17 +126,33 @@ def sweep(applications: int, client_waits: int, tmp: str) -> None:
         t0 = time.perf_counter()
         clone(application(remarks=False), applications - 1)
         waits = [application(remarks=True) for _ in range(client_waits)]
-        print(f"  set-up: {applications} applications at step 2 and {len(waits)} in a client wait, "
-              f"{time.perf_counter() - t0:.1f} s")
+        if not quiet:
+            print(f"  set-up: {applications} applications at step 2 and {len(waits)} in a client wait, "
+                  f"{time.perf_counter() - t0:.1f} s")
         clock.advance(timedelta(days=60))
         due = db.session.scalar(select(func.count()).select_from(Timer).where(Timer.due_at < clock.now()))
         t0 = time.perf_counter()
         report = fire_due_timers(clock.now())
         elapsed = time.perf_counter() - t0
         notes = db.session.scalar(select(func.count()).select_from(Notification))
-        print(f"  swept {due} due timers in {elapsed:.2f} s: {report}; notifications written: {notes}")
-        print(f"  deadline timers: {report.signals / max(elapsed, 1e-9):.0f}/s overall "
-              f"(target: 10,000 in <= 10 s)")
+        if not quiet:
+            print(f"  swept {due} due timers in {elapsed:.2f} s: {report}; notifications written: {notes}")
+            print(f"  deadline timers: {report.signals / max(elapsed, 1e-9):.0f}/s overall "
+                  f"(target: 10,000 in <= 10 s)")
+        return due, elapsed
+
+
+def scaling(sizes: list[int], tmp: str) -> None:
+    """The sweep's cost per timer at growing sizes: a linear sweep keeps it flat."""
+    results = []
+    for timers in sizes:
+        due, elapsed = sweep(max(timers // 2, 1), 0, tmp, quiet=True)
+        results.append((due, elapsed))
+        print(f"  {due:>6} due timers swept in {elapsed:6.2f} s: {elapsed / max(due, 1) * 1000:.3f} ms per timer")
+    (small, small_s), (large, large_s) = results[0], results[-1]
+    ratio = (large_s / max(large, 1)) / (small_s / max(small, 1))
+    print(f"  per-timer cost at {large} / at {small}: {ratio:.2f}x (target: <= 1.2x; "
+          f"{large} timers in <= 15 s: {'met' if large_s <= 15 else 'MISSED'})")
 
 
 def main():
@@ -138,10 +160,11 @@ def main():
     parser.add_argument("--latency-instances", type=int, default=60)
     parser.add_argument("--applications", type=int, default=5000)
     parser.add_argument("--client-waits", type=int, default=500)
+    parser.add_argument("--scaling", default="1000,30000", help="timer counts of the per-timer cost comparison")
     parser.add_argument("--smoke", action="store_true", help="a few seconds: the same figures on a small load")
     args = parser.parse_args()
     if args.smoke:
-        args.latency_instances, args.applications, args.client_waits = 5, 200, 10
+        args.latency_instances, args.applications, args.client_waits, args.scaling = 5, 200, 10, "200,600"
     with tempfile.TemporaryDirectory() as tmp:
         print("fire latency with the real scheduler (timer due 2 s after start):")
         lates = latency(args.latency_instances, tmp)
@@ -150,6 +173,8 @@ def main():
                   f"p99 {pct(lates, 99) * 1000:.0f} ms, max {max(lates) * 1000:.0f} ms late (target p99 <= 1 s)")
         print("sweep of timers due at once:")
         sweep(args.applications, args.client_waits, tmp)
+        print("sweep cost per timer as the number of due timers grows:")
+        scaling([int(n) for n in args.scaling.split(",")], tmp)
 
 
 if __name__ == "__main__":
