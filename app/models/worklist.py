@@ -35,4 +35,6 @@ class OpenTask(db.Model):
     __table_args__ = (
         # The task list's main query: my role's tasks in my region, by due date.
         Index("ix_open_tasks_role_region_due", "role", "region", "normative_due"),
+        # A region's counts per tab (mine, available, overdue, today) read from the index alone.
+        Index("ix_open_tasks_region_role_assignee_due", "region", "role", "assignee", "normative_due"),
     )
