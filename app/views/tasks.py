@@ -36,9 +36,12 @@ def index():
     filters = Filters.from_args(request.args, current_user)
     page = task_page(current_user, request.args.get("section"), filters, request.args.get("page", 1, type=int))
     statuses = list(dict.fromkeys([s.value for s in ApplicationStatus] + [s.value for s in ConsultationStatus]))
-    return render_template("tasks/index.html", page=page, filters=filters, page_size=PAGE_SIZE,
-                           steps=step_choices(), statuses=statuses, region_filter=may_filter_region(current_user),
-                           deadline_state=deadline_state, may_take=may_take, may_assign=may_assign,
+    user = current_user._get_current_object()  # once, not through the proxy for every row
+    rows = [(task, instance, deadline_state(task, page.now), task.assignee == user.email,
+             not task.assignee and may_take(user, task, instance), may_assign(user, task, instance))
+            for task, instance in page.rows]
+    return render_template("tasks/index.html", page=page, rows=rows, filters=filters, page_size=PAGE_SIZE,
+                           steps=step_choices(), statuses=statuses, region_filter=may_filter_region(user),
                            list_args=_list_args())
 
 
