@@ -165,7 +165,7 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     assert "Задача взята в работу." in flash(cpe)
     assert cpe.locator(".tabs a.active").inner_text().startswith("Мои задачи")
     check = task_row(cpe, application, "Проверка Заявки в ЦПЭ")
-    assert "cpe77@demo.ru" in check.inner_text()
+    assert "Анна Соколова" in check.inner_text() and "@" not in check.inner_text()  # by name, not e-mail
     assert check.get_by_role("button", name="Вернуть").is_visible()
     open_task(cpe, "Проверка Заявки в ЦПЭ")
     assert "в работе у cpe77@demo.ru" in cpe.locator("main").inner_text()
