@@ -135,7 +135,14 @@ def may_read(user, entry: CaseEntry) -> bool:
 def _sections(instance: ProcessInstance, schema: dict, data: dict) -> list[Section]:
     file_ids = [data.get(k) for k, p in schema.get("properties", {}).items()
                 if widget_of(p) == "file" and data.get(k)]
-    return sections(schema, data, {}, documents_of(instance.id, file_ids))
+    found = sections(schema, data, {}, documents_of(instance.id, file_ids))
+    # A value from a list kept in the database is named as it was when chosen (the operator's
+    # name kept beside its id), not by today's list, which may have lost it.
+    for f in (f for section in found for f in section.fields):
+        title = data.get(f.schema.get("x-options-title") or "")
+        if title and f.value not in (None, ""):
+            f.options = [(f.text, str(title))]
+    return found
 
 
 def _by_name(found: list[Section]) -> dict[str, Field]:
