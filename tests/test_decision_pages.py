@@ -14,9 +14,9 @@ from app.applications.documents import store_upload
 from app.roles import Role
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.forms import form_of
-from app.workflow.instances import get_instance, start_process
+from app.workflow.instances import start_process
 from tests.conftest import PASSWORD, ROOT, login
-from tests.helpers import complete, task_named
+from tests.helpers import complete, task_named, task_page_as as page_of
 from tests.test_regulation_paths import (ACT, AGREEMENT, CHECK, CONFIRMATION, CRM, EXECUTION, MO_APPROVAL, ORIGINALS,
                                          ROADMAP, ROADMAP_APPROVAL, SELECTION, SERVICE_APPROVAL)
 
@@ -49,14 +49,6 @@ def at_step_7(app):
     instance = complete(instance, SELECTION, actor="cpe77@test.ru", decision="approve")
     scan = upload(instance, AGREEMENT, "agreement_scan", SCAN)
     return complete(instance, AGREEMENT, actor="cpe77@test.ru", decision="approve", agreement_scan=scan)
-
-
-def page_of(client, email: str, instance, name: str) -> str:
-    client.post("/logout")
-    login(client, email)
-    response = client.get(f"/tasks/{task_named(get_instance(instance.id), name).task_id}")
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
 
 
 def block(html: str, element_id: str) -> str:
@@ -151,3 +143,25 @@ def test_an_entrys_later_version_shows_what_changed_since_the_one_before(client,
     assert "Анкета и скоринг, версия 2" in html and 'id="changed-website"' in html
     assert "Изменено с версии 1" in html and "https://romashka.example/ru" in html
     assert html.count('class="changed-mark"') == 1
+
+
+def test_step_9_shows_the_roadmap_as_sent_with_the_changes_since_the_last_version(client, users, at_step_7):
+    from app.demo.samples import sample
+    instance = complete(at_step_7, SERVICE_APPROVAL, actor="mo@test.ru", decision="approve")
+    instance = complete(instance, ROADMAP, actor="cpe77@test.ru")
+    html = page_of(client, "mo@test.ru", instance, ROADMAP_APPROVAL)
+    assert 'id="roadmap"' in html and 'id="roadmap-changes"' not in html  # the first version: nothing to compare
+    instance = complete(instance, ROADMAP_APPROVAL, actor="mo@test.ru", decision="remarks", comment="Сроки этапа 3")
+    first, second, third = sample("roadmap")["roadmap_steps"]
+    rows = [first, {**second, "due": "2026-02-20"},
+            {"stage": "3", "step": "Запуск рекламы на площадке", "responsible": "Оператор, Сидоров С. С.",
+             "start": "2026-02-21", "due": "2026-03-20"}]
+    instance = complete(instance, "Корректировка Дорожной карты по замечаниям", actor="cpe77@test.ru",
+                        roadmap_steps=rows, changes="Сдвинут срок, размещение заменено рекламой")
+    html = page_of(client, "mo@test.ru", instance, ROADMAP_APPROVAL)
+    changes = html[html.index('id="roadmap-changes"'):html.index("</div>", html.index('id="roadmap-changes"'))]
+    assert "Версия 2: изменения с версии 1" in changes
+    assert "изменено шагов: 1, добавлено: 1, удалено: 1" in changes and third["step"] in changes
+    table = html[html.index('id="roadmap"'):html.index("</table>", html.index('id="roadmap"'))]
+    assert table.count('class="change-mark">изменён') == 1 and table.count('class="change-mark">новый') == 1
+    assert "Сдвинут срок, размещение заменено рекламой" in html and "@test.ru" not in html

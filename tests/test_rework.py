@@ -13,9 +13,9 @@ from app.demo.samples import sample
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.forms import form_of
 from app.workflow.instances import get_instance, start_process
-from tests.conftest import ROOT, login
+from tests.conftest import ROOT
 from tests.form_posts import as_post
-from tests.helpers import complete, ready, task_named
+from tests.helpers import complete, ready, task_named, task_page_as as page
 
 CHECK = "Проверка Заявки в ЦПЭ"
 REWORK = "Доработка Заявки Клиентом"
@@ -29,14 +29,6 @@ def filed(app):
     instance = start_process("marketplace_support", actor="client77@test.ru", region="77",
                              company_name="ООО «Ромашка»", company_inn="7707083893")
     return complete(instance, "Подача Заявки", actor="client77@test.ru")
-
-
-def page(client, email: str, instance, name: str) -> str:
-    client.post("/logout")
-    login(client, email)
-    response = client.get(f"/tasks/{task_named(get_instance(instance.id), name).task_id}")
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
 
 
 def post(client, instance, name: str, data) -> None:
