@@ -171,3 +171,14 @@ def test_no_module_but_the_case_file_reads_the_audit_trails_details():
     readers = [str(path.relative_to(ROOT)) for path in (ROOT / "app").rglob("*.py")
                if path.name not in allowed and re.search(r"\.details\b|\[\"details\"\]", path.read_text())]
     assert readers == []
+
+
+def test_the_backfill_keeps_the_kinds_forms_had_when_the_events_were_written(application):
+    instance = PATHS["remarks twice (2.1)"][0](application)
+    _as_before_the_case_file(instance.id)
+    with db.engine.begin() as connection:
+        backfill(connection, CaseEntry.__table__, ROOT / "forms", iso_moment, kinds_then={"application_rework": "rework"})
+    db.session.expire_all()
+    assert [(e.step, e.kind, e.version) for e in casefile.entries(instance.id) if e.kind != "decision"] == [
+        ("1", "questionnaire", 1), ("2", "check", 1), ("2.1", "rework", 1), ("2", "check", 2), ("2.1", "rework", 2),
+        ("2", "check", 3)]

@@ -165,3 +165,10 @@ def test_step_9_shows_the_roadmap_as_sent_with_the_changes_since_the_last_versio
     table = html[html.index('id="roadmap"'):html.index("</table>", html.index('id="roadmap"'))]
     assert table.count('class="change-mark">изменён') == 1 and table.count('class="change-mark">новый') == 1
     assert "Сдвинут срок, размещение заменено рекламой" in html and "@test.ru" not in html
+
+
+def test_a_form_that_does_not_say_what_it_decides_on_shows_what_was_filed(at_step_7):
+    from app.applications.case_view import decides_on
+    assert [s.kind for s in decides_on(at_step_7, {"type": "object", "properties": {}})] == ["questionnaire"]
+    assert decides_on(at_step_7, {"x-shows": []}) == []
+    assert [s.kind for s in decides_on(at_step_7, {"x-case": "agreement", "x-shows": ["agreement", "act"]})] == []

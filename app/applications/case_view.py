@@ -17,6 +17,8 @@ from ..workflow.forms import form_of
 from . import casefile
 from .documents import documents_of
 
+# What a form that does not say (a version deployed before x-shows) shows: what was filed.
+FILED = (CaseKind.QUESTIONNAIRE, CaseKind.COMPLAINT)
 # Entries between staff (МО РЭЦ's word to the ЦПЭ, the accounting record): not on a client's card.
 STAFF_ONLY = frozenset({CaseKind.SERVICE_APPROVAL, CaseKind.ROADMAP_APPROVAL, CaseKind.CRM_RECORD,
                         CaseKind.SELECTION, CaseKind.ORIGINALS, CaseKind.DECISION})
@@ -87,10 +89,11 @@ def shown(instance: ProcessInstance, entry: CaseEntry, *, compare: bool = True) 
 
 def decides_on(instance: ProcessInstance, schema: dict) -> list[ShownEntry]:
     """What the task whose form is ``schema`` decides on: the latest entry of each kind its form
-    lists in ``x-shows`` (none of its own kind: that one is the form), each with its changes."""
+    lists in ``x-shows`` (none of its own kind: that one is the form), each with its changes; for
+    a form without the key, what the application was filed with."""
     own = schema.get("x-case")
     result = []
-    for kind in schema.get("x-shows") or []:
+    for kind in schema.get("x-shows", FILED):
         if kind == own:
             continue
         entry = casefile.latest(instance.id, kind)
