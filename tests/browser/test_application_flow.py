@@ -254,8 +254,8 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     follow(mo.get_by_role("link", name=str(application), exact=True))
     assert mo.locator("h1").inner_text() == f"Заявка № {application}: ООО «Ромашка»"
     assert "Статус заявки: Ожидание документов от Клиента" in mo.locator("main > p").first.inner_text()
-    assert "Получение оригиналов документов" in mo.locator("h2:has-text('Текущие задачи') + table").inner_text()
-    history = mo.locator("main > table").last.inner_text()
+    assert "Получение оригиналов документов" in mo.locator("h2:has-text('Текущие задачи') + .table-wrap table").inner_text()
+    history = mo.locator("main > .table-wrap > table").last.inner_text()
     for status in ("Новая → На рассмотрении ЦПЭ", "На рассмотрении ЦПЭ → На доработку",
                    "На доработку → На рассмотрении ЦПЭ", "На рассмотрении ЦПЭ → На согласовании МО РЭЦ",
                    "На согласовании МО РЭЦ → Ожидание документов от Клиента"):
