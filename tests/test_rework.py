@@ -142,3 +142,24 @@ def test_the_rework_form_declares_what_it_reopens_and_the_check_what_it_decides_
     field = check["properties"]["field_remarks"]["items"]["properties"]["field"]
     assert "answer" not in field["enum"] and {"company_ogrn", "shelf_life_9m"} <= set(field["enum"])
     assert check["x-shows"] == ["questionnaire"] and sample("application_rework")["answer"]
+
+
+def test_the_api_gives_the_rework_the_questionnaire_as_filed_and_the_remarks_by_field(app, users, filed):
+    from app.api import tokens
+    complete(filed, CHECK, actor="cpe77@test.ru", decision="remarks", comment="Уточните сайт",
+             field_remarks=[{"field": "website", "remark": "Сайт не открывается"}])
+    task = task_named(get_instance(filed.id), REWORK)
+    token = tokens.issue(users["client77"], "ЛК")[1]
+    body = app.test_client().get(f"/api/v1/tasks/{task.task_id}",
+                                 headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert body["initial_data"]["website"] == "https://romashka.example" and "answer" not in body["initial_data"]
+    assert body["remarks"]["comment"] == "Уточните сайт" and body["remarks"]["by"] == "ЦПЭ Москва"
+    assert body["remarks"]["fields"] == [{"field": "website", "title": "Сайт компании",
+                                          "remarks": ["Сайт не открывается"]}]
+    check = complete(get_instance(filed.id), REWORK, actor="client77@test.ru", **body["initial_data"])
+    token = tokens.issue(users["cpe77"], "ЛК")[1]
+    detail = app.test_client().get(f"/api/v1/tasks/{task_named(check, CHECK).task_id}",
+                                   headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert detail["initial_data"] == {} and detail["remarks"] is None
+    field = detail["form_schema"]["properties"]["field_remarks"]["items"]["properties"]["field"]
+    assert "website" in field["enum"] and "Сайт компании" in field["x-enum-titles"]
