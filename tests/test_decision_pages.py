@@ -119,7 +119,8 @@ def test_an_entry_opens_for_who_sees_the_card_and_a_client_not_the_staffs_own(cl
     assert client.get(f"/applications/{instance.id}/case/{agreement.id}").status_code == 200
     assert client.get(f"/applications/{instance.id}/case/{staff_only.id}").status_code == 404
     card = client.get(f"/applications/{instance.id}").get_data(as_text=True)
-    assert 'id="case-agreement"' in card and 'id="case-service_approval"' not in card
+    assert 'id="case-agreement"' in card and 'id="case-check"' in card
+    assert 'id="case-service_approval"' not in card and 'id="case-approval"' not in card
     client.post("/logout")
     login(client, "cpe66@test.ru")
     assert client.get(f"/applications/{instance.id}/case/{agreement.id}").status_code == 404

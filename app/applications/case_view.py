@@ -19,9 +19,10 @@ from .documents import documents_of
 
 # What a form that does not say (a version deployed before x-shows) shows: what was filed.
 FILED = (CaseKind.QUESTIONNAIRE, CaseKind.COMPLAINT)
-# Entries between staff (МО РЭЦ's word to the ЦПЭ, the accounting record): not on a client's card.
-STAFF_ONLY = frozenset({CaseKind.SERVICE_APPROVAL, CaseKind.ROADMAP_APPROVAL, CaseKind.CRM_RECORD,
-                        CaseKind.SELECTION, CaseKind.ORIGINALS, CaseKind.DECISION})
+# Entries between staff (МО РЭЦ's decisions and word to the ЦПЭ, the accounting record): not on a
+# client's card. МО РЭЦ's remarks reach the client on the rework page, as the ЦПЭ passed them on.
+STAFF_ONLY = frozenset({CaseKind.APPROVAL, CaseKind.SERVICE_APPROVAL, CaseKind.ROADMAP_APPROVAL,
+                        CaseKind.CRM_RECORD, CaseKind.SELECTION, CaseKind.ORIGINALS, CaseKind.DECISION})
 
 
 @dataclass(frozen=True)
