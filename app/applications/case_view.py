@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+
 from ..forms.render import Field, Section, sections, widget_of
 from ..models import CaseEntry, ProcessInstance
 from ..roles import Role
