@@ -26,6 +26,16 @@ def task_named(instance, name: str) -> OpenTask:
     return matches[0]
 
 
+def task_page_as(client, email: str, instance, name: str) -> str:
+    """The page of the open task ``name`` as the user ``email`` sees it (logged in afresh)."""
+    from tests.conftest import login
+    client.post("/logout")
+    login(client, email)
+    response = client.get(f"/tasks/{task_named(get_instance(instance.id), name).task_id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
 def complete(instance, name: str, actor: str = "tester", **data) -> ProcessInstance:
     """Complete the open task called ``name`` with its form's sample data changed by ``data``."""
     task = task_named(instance, name)

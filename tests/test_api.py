@@ -432,7 +432,6 @@ def test_the_remarks_loop_and_approvals_through_the_api(api, users, model):
     assert api("cpe77", "POST", f"/api/v1/tasks/{check['id']}/claim").get_json()["assignee"] == "cpe77@test.ru"
     assert [t["id"] for t in api("cpe77", "GET", "/api/v1/tasks?section=mine").get_json()["items"]] == [check["id"]]
     done("cpe77", check["id"], {"decision": "remarks", "comment": "Нет ОГРН"})
-    done("cpe77", only_task("cpe77", app_id, "Направление замечаний Клиенту"), sample("remarks_to_client"))
     assert api("client77", "GET", f"/api/v1/applications/{app_id}").get_json()["application_status"] == "На доработку"
 
     rework = only_task("client77", app_id, "Доработка Заявки Клиентом")
@@ -451,6 +450,6 @@ def test_the_remarks_loop_and_approvals_through_the_api(api, users, model):
         "Ожидание документов от Клиента"]
     assert [(h["actor"], h["element"]) for h in seen["history"] if h["action"] == "completed"] == [
         ("client77@test.ru", "Подача Заявки"), ("cpe77@test.ru", CHECK),
-        ("cpe77@test.ru", "Направление замечаний Клиенту"), ("client77@test.ru", "Доработка Заявки Клиентом"),
+        ("client77@test.ru", "Доработка Заявки Клиентом"),
         ("cpe77@test.ru", CHECK), ("mo@test.ru", "Согласование Заявки в МО РЭЦ")]
     assert error_of(api("client66", "GET", f"/api/v1/applications/{app_id}"), 404)

@@ -15,13 +15,18 @@ from app.extensions import db
 from app.models import AuditEvent, CaseEntry
 from tests.conftest import ROOT
 from tests.helpers import complete
-from tests.test_regulation_paths import (ACT, AGREEMENT, CHECK, CONFIRMATION, CRM, EXECUTION, MO_APPROVAL, ORIGINALS,
-                                         REFUSE_2_2, REMARKS, REWORK, ROADMAP, ROADMAP_APPROVAL, ROADMAP_CORRECTION,
+from tests.test_regulation_paths import (ACT, AGREEMENT, CHECK, CONFIRMATION, CRM, EXECUTION, MO_APPROVAL, MO_REMARKS,
+                                         ORIGINALS,
+                                         REFUSE_2_2, REWORK, ROADMAP, ROADMAP_APPROVAL, ROADMAP_CORRECTION,
                                          SELECTION, SERVICE_APPROVAL, SERVICE_REMARKS, application, through_act,
                                          through_selection, through_service_approval)
 
 __all__ = ["application"]  # the fixture, imported for these tests
 SCORING = [(None, "decision", 1), (None, "decision", 2), (None, "decision", 3)]
+
+
+def RESCORED(first: int) -> list[tuple]:  # noqa: N802 - reads as a constant in PATHS
+    return [(None, "decision", first + i) for i in range(3)]
 
 
 def _happy(instance):
@@ -32,9 +37,17 @@ def _remarks_twice(instance):
     instance = complete(instance, "Подача Заявки")
     for _ in range(2):
         instance = complete(instance, CHECK, decision="remarks", comment="Не указан ОГРН")
-        instance = complete(instance, REMARKS)
         instance = complete(instance, REWORK)
     return complete(instance, CHECK, decision="approve")
+
+
+def _mo_remarks(instance):
+    instance = complete(complete(instance, "Подача Заявки"), CHECK, decision="approve")
+    instance = complete(instance, MO_APPROVAL, decision="remarks", comment="Уточните ТН ВЭД")
+    instance = complete(instance, MO_REMARKS)
+    instance = complete(instance, REWORK)
+    instance = complete(instance, CHECK, decision="approve")
+    return complete(instance, MO_APPROVAL, decision="approve")
 
 
 def _service_and_roadmap_remarks(instance):
@@ -61,8 +74,12 @@ PATHS = {
                             ("10", "roadmap_execution", 1), ("11", "act", 1), ("12", "service_confirmation", 1),
                             ("13", "crm_record", 1)]),
     "remarks twice (2.1)": (_remarks_twice, [
-        ("1", "questionnaire", 1), *SCORING, ("2", "check", 1), ("2.1", "remarks", 1), ("2.1", "rework", 1),
-        ("2", "check", 2), ("2.1", "remarks", 2), ("2.1", "rework", 2), ("2", "check", 3)]),
+        # A rework is the questionnaire's next version, and the scoring runs again on it.
+        ("1", "questionnaire", 1), *SCORING, ("2", "check", 1), ("2.1", "questionnaire", 2), *RESCORED(4),
+        ("2", "check", 2), ("2.1", "questionnaire", 3), *RESCORED(7), ("2", "check", 3)]),
+    "МО РЭЦ remarks (3.1)": (_mo_remarks, [
+        ("1", "questionnaire", 1), *SCORING, ("2", "check", 1), ("3", "approval", 1), ("3.1", "remarks", 1),
+        ("2.1", "questionnaire", 2), *RESCORED(4), ("2", "check", 2), ("3", "approval", 2)]),
     "service and roadmap remarks (7.1, 9.1)": (_service_and_roadmap_remarks, [
         ("1", "questionnaire", 1), *SCORING, ("2", "check", 1), ("3", "approval", 1), ("4", "originals", 1),
         ("5", "selection", 1), ("6", "agreement", 1), ("7", "service_approval", 1), ("7.1", "service_remarks", 1),
@@ -154,3 +171,14 @@ def test_no_module_but_the_case_file_reads_the_audit_trails_details():
     readers = [str(path.relative_to(ROOT)) for path in (ROOT / "app").rglob("*.py")
                if path.name not in allowed and re.search(r"\.details\b|\[\"details\"\]", path.read_text())]
     assert readers == []
+
+
+def test_the_backfill_keeps_the_kinds_forms_had_when_the_events_were_written(application):
+    instance = PATHS["remarks twice (2.1)"][0](application)
+    _as_before_the_case_file(instance.id)
+    with db.engine.begin() as connection:
+        backfill(connection, CaseEntry.__table__, ROOT / "forms", iso_moment, kinds_then={"application_rework": "rework"})
+    db.session.expire_all()
+    assert [(e.step, e.kind, e.version) for e in casefile.entries(instance.id) if e.kind != "decision"] == [
+        ("1", "questionnaire", 1), ("2", "check", 1), ("2.1", "rework", 1), ("2", "check", 2), ("2.1", "rework", 2),
+        ("2", "check", 3)]

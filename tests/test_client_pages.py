@@ -113,19 +113,18 @@ def test_the_whole_remarks_loop_through_the_pages(client, users, model):
     available = client.get("/tasks?section=available").get_data(as_text=True)
     check = task_link(available, "Проверка Заявки в ЦПЭ")
     assert client.post(f"{check}/claim").status_code == 303
-    assert client.post(check, data={"decision": "remarks", "comment": "Не указан ОГРН"}).status_code == 303
-    mine = client.get("/tasks?section=available").get_data(as_text=True)
-    post_form(client, task_link(mine, "Направление замечаний Клиенту"), "remarks_to_client",
-              {"remarks": "Укажите ОГРН компании", "fix_until": "2025-11-14"})
+    assert client.post(check, data={"decision": "remarks", "comment": "Не указан ОГРН",
+                                    "field_remarks.0.field": "company_ogrn",
+                                    "field_remarks.0.remark": "Укажите ОГРН компании"}).status_code == 303
 
-    # The client sees the remarks and answers them.
+    # The client gets the remarks as written and corrects the questionnaire itself.
     as_user(client, "client77@test.ru")
     my = client.get("/my").get_data(as_text=True)
     assert "На доработку" in my
     rework = task_link(my, "Доработка Заявки Клиентом")
     page = client.get(rework).get_data(as_text=True)
     assert "Укажите ОГРН компании" in page and "Не указан ОГРН" in page
-    post_form(client, rework, "application_rework", {"answer": "ОГРН указан"})
+    post_form(client, rework, "application_rework", {**sample("application_questionnaire"), "answer": "ОГРН указан"})
 
     # The ЦПЭ approves, then МО РЭЦ.
     as_user(client, "cpe77@test.ru")

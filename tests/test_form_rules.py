@@ -179,7 +179,7 @@ def test_every_shipped_form_declares_valid_rules_in_their_kinds():
         schema = load_form(name)
         assert rule_problems(schema) == [], name
         kinds |= {r["rule"] for r in _all_rules(schema)}
-    assert {"after", "not-after", "not-before", "not-in-future", "not-in-past", "not-greater"} <= kinds <= set(KINDS)
+    assert {"after", "not-after", "not-before", "not-in-future", "not-greater"} <= kinds <= set(KINDS)
 
 
 def _all_rules(node) -> list[dict]:

@@ -278,7 +278,7 @@ def test_dates_must_be_iso_and_real(value, message):
 
 
 def test_blank_optional_fields_are_not_errors():
-    assert validate("remarks_to_client", {"remarks": "Исправьте ИНН", "fix_until": ""}) == []
+    assert validate("crm_record", {"crm_id": "CRM-2026-0001", "recorded_on": ""}) == []
 
 
 def test_checkbox_that_must_be_ticked_explains_why():

@@ -78,7 +78,7 @@ CASES = {
                                                       '<bpmn:sequenceFlow id="t5" name="Согласовать" sourceRef="gw_check" targetRef="end_done">'
                                                       '<bpmn:conditionExpression>decision == "approved"</bpmn:conditionExpression></bpmn:sequenceFlow>')),
                                "gw_check", "decision = «approve»"),
-    "gateway-without-default": (chain(NO_DEFAULT, edit('value="application_check"', 'value="application_rework"'),
+    "gateway-without-default": (chain(NO_DEFAULT, edit('value="application_check"', 'value="remarks_to_client"'),
                                       edit('<bpmn:sequenceFlow id="t5" name="Согласовать" sourceRef="gw_check" targetRef="end_done"/>',
                                            '<bpmn:sequenceFlow id="t5" name="Согласовать" sourceRef="gw_check" targetRef="end_done">'
                                            '<bpmn:conditionExpression>decision == "approve"</bpmn:conditionExpression></bpmn:sequenceFlow>')),

@@ -132,7 +132,7 @@ def test_mo_rec_files_the_report_for_an_operator_without_access_and_the_card_say
                                                        AuditEvent.action == "completed"))
     assert (event.actor, event.on_behalf_of) == ("mo@test.ru", "operator")
     card = client.get(f"/applications/{instance.id}").get_data(as_text=True)
-    assert "mo@test.ru <span class=\"muted\">МО РЭЦ от имени Оператора ООО «Экспорт Онлайн»</span>" in card
+    assert "МО РЭЦ <span class=\"muted\">МО РЭЦ от имени Оператора ООО «Экспорт Онлайн»</span>" in card
 
 
 def test_an_operator_user_sees_only_the_applications_its_agreements_name(app, client, users, model, clock,

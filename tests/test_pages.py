@@ -26,7 +26,7 @@ def test_health_needs_no_login(client):
     assert client.get("/health").get_json() == {"status": "ok"}
 
 
-def test_card_shows_both_status_lines_and_the_documents(client, app, users, clock):
+def test_card_shows_both_status_lines_and_the_case_file_not_loose_uploads(client, app, users, clock):
     import hashlib
     from app.extensions import db
     from app.models import Document
@@ -44,4 +44,7 @@ def test_card_shows_both_status_lines_and_the_documents(client, app, users, cloc
     timeline = card[card.index("Ход заявки"):card.index("Текущие задачи")]
     assert timeline.index("Новая") < timeline.index("На рассмотрении ЦПЭ")
     assert "31.10.2025" in timeline
-    assert "Соглашение.pdf" in card and "agreement_scan" in card
+    # Documents are on the card with the step that filed them (the case file); an upload no step
+    # has taken in yet (a draft's) is its uploader's, on the task page.
+    assert "Дело заявки: документы и версии" in card and "ни один шаг ещё не выполнен" in card
+    assert "Соглашение.pdf" not in card and "agreement_scan" not in card and "cpe77@test.ru" not in card

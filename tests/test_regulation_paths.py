@@ -19,7 +19,6 @@ from tests.conftest import ROOT, moscow
 from tests.helpers import assert_restores, complete, open_tasks, ready, statuses, task_named
 
 CHECK = "Проверка Заявки в ЦПЭ"
-REMARKS = "Направление замечаний Клиенту"
 REWORK = "Доработка Заявки Клиентом"
 REFUSE_2_2 = "Отказ в предоставлении продукта"
 MO_APPROVAL = "Согласование Заявки в МО РЭЦ"
@@ -100,8 +99,8 @@ def test_happy_path_goes_through_every_status_of_the_table(application):
 def test_remarks_to_the_client_loop_back_to_the_check(application, rounds):
     instance = complete(application, "Подача Заявки")
     for _ in range(rounds):
+        # The remarks go to the client with the decision itself (2.1): no second ЦПЭ task.
         instance = complete(instance, CHECK, decision="remarks", comment="Не указан ОГРН")
-        instance = complete(instance, REMARKS)
         assert ready(instance) == [REWORK]
         instance = complete(instance, REWORK)
     instance = complete(instance, CHECK, decision="approve")
@@ -181,7 +180,6 @@ def test_refusal_when_the_agreement_is_not_signed_offers_a_consultation(applicat
 def test_client_who_does_not_answer_remarks_is_refused(application, clock):
     instance = complete(application, "Подача Заявки")
     instance = complete(instance, CHECK, decision="remarks", comment="Нет доверенности")
-    instance = complete(instance, REMARKS)
     wait = task_named(instance, REWORK).wait_due
     clock.set(wait)
     fire_due_timers(clock.now())

@@ -63,7 +63,7 @@ def test_the_main_model_compiles_with_roles_deadlines_waits_and_outcomes():
     assert nodes["end_refused_cpe_2_2"].outcome == "refused_cpe"
     assert nodes["end_refused_client_2_3"].outcome == "refused_client"
     assert nodes["end_service_recorded"].outcome == "completed"
-    assert model.decision_of("gw_step_2", "flow_gw_step_2__step_2_1_remarks") == "remarks"
+    assert model.decision_of("gw_step_2", "flow_gw_step_2__step_2_1_rework") == "remarks"
 
 
 def test_a_process_owner_changing_deadline_2_to_3_changes_the_simulation():

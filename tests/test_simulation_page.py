@@ -50,7 +50,7 @@ def test_an_analyst_runs_a_comparison_in_the_background_and_reads_the_report(cli
     summary = json.loads(client.get("/simulation/1/summary.json").data)
     base, other = summary["scenarios"]
     assert base["name"] == "Малый" and other["name"] == "Больше замечаний"
-    assert other["steps"]["step_2_1_remarks"]["n"] > base["steps"]["step_2_1_remarks"]["n"]
+    assert other["steps"]["step_2_1_rework"]["n"] > base["steps"]["step_2_1_rework"]["n"]
     assert "Больше замечаний" in client.get("/simulation/").text  # kept among past runs
     assert client.get("/simulation/1/progress").get_json()["state"] == "done"
 

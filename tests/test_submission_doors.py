@@ -24,6 +24,8 @@ INVALID = {
     "an operator that is not accredited": (AGREEMENT, {"operator_id": 999}),
     "a file that is not the application's": (AGREEMENT, {"agreement_scan": "999"}),
     "a date that is no date": (AGREEMENT, {"agreement_date": "2025-02-31"}),
+    "a remark on no field of the questionnaire": (CHECK, {"decision": "remarks", "comment": "?", "field_remarks": [
+        {"field": "no_such_field", "remark": "Исправьте"}]}),
 }
 
 

@@ -14,7 +14,7 @@ from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.instances import start_process
 from tests.conftest import ROOT
 from tests.helpers import complete
-from tests.test_regulation_paths import CHECK, REMARKS
+from tests.test_regulation_paths import CHECK
 
 
 def sweeps_at_once(app, clock, n: int) -> tuple[list, list]:
@@ -48,7 +48,7 @@ def test_two_concurrent_sweeps_fire_each_due_timer_once(app, backend, clock):
                                  company_inn="7707083893")
         instance = complete(instance, "Подача Заявки")
         if n % 2:
-            instance = complete(complete(instance, CHECK, decision="remarks", comment="x"), REMARKS)
+            instance = complete(instance, CHECK, decision="remarks", comment="x")
             waiting_client.append(instance.id)
         else:
             waiting_check.append(instance.id)

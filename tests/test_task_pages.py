@@ -121,7 +121,7 @@ def test_remarks_and_refusals_need_a_comment(client, users, model):
         assert f'value="{decision}" checked' in html
     response = client.post(f"/tasks/{task.task_id}", data={"decision": "remarks", "comment": "Нет ОГРН"})
     assert response.status_code == 303 and response.headers["Location"] == "/tasks"
-    assert task_named(get_instance(instance.id), "Направление замечаний Клиенту")
+    assert task_named(get_instance(instance.id), "Доработка Заявки Клиентом")  # the remarks went to the client
 
 
 def test_the_filed_questionnaire_is_shown_to_who_checks_it_and_to_the_client_reworking_it(client, users, model):
@@ -140,13 +140,12 @@ def test_the_filed_questionnaire_is_shown_to_who_checks_it_and_to_the_client_rew
         assert text in shown, text
     assert "Иные меры поддержки" not in shown  # not answered, not listed
     instance = complete(instance, CHECK, decision="remarks", comment="Нет доверенности")
-    instance = complete(instance, "Направление замечаний Клиенту")
     client.post("/logout")
     login(client, "client77@test.ru")
     html = client.get(f"/tasks/{task_named(instance, 'Доработка Заявки Клиентом').task_id}").get_data(as_text=True)
-    assert '<details class="filed" id="questionnaire">' in html and "Ваша анкета, поданная" in html
-    # The remarks come before the questionnaire and the form.
-    assert html.index("Нет доверенности") < html.index('id="questionnaire"') < html.index('name="answer"')
+    # The client reworks the questionnaire itself, opened as filed, with the remarks on top.
+    assert 'id="questionnaire"' not in html and 'value="1027700132195"' in html
+    assert html.index("Нет доверенности") < html.index('name="company_ogrn"')
 
 
 def test_a_draft_is_kept_unvalidated_for_its_author_and_dropped_on_completion(client, users, model):

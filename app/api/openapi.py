@@ -110,6 +110,20 @@ SCHEMAS = {
         "type": "object", "required": ["form_schema"],
         "properties": {"form_schema": {"type": "object", "description": "JSON Schema 2020-12 формы с подсказками "
                                                                           "вёрстки x-widget, x-layout, x-enum-titles"},
+                       "initial_data": {"type": "object", "description": "С чем открывается форма: для доработки "
+                                        "(x-opens-with) — анкета в последней поданной версии, иначе пусто"},
+                       "remarks": {"type": ["object", "null"], "description": "Замечания, на которые отвечает "
+                                   "доработка (x-remarks): общий комментарий, комментарий ЦПЭ и замечания к полям",
+                                   "properties": {"at": {"type": "string", "format": "date-time"},
+                                                  "by": {"type": "string"}, "step": _nullable("string"),
+                                                  "comment": _nullable("string"),
+                                                  "forwarded_comment": _nullable("string"),
+                                                  "fields": {"type": "array", "items": {
+                                                      "type": "object", "required": ["field", "title", "remarks"],
+                                                      "properties": {"field": {"type": "string"},
+                                                                     "title": {"type": "string"},
+                                                                     "remarks": {"type": "array",
+                                                                                 "items": {"type": "string"}}}}}}},
                        "on_behalf_of": _nullable("string")}}]},
     "Page": {"type": "object", "required": ["page", "per_page", "total"],
              "properties": {"page": {"type": "integer", "minimum": 1},

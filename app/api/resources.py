@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ..calendar import MOSCOW
 from ..applications.casefile import audit_note
+from ..accounts.names import display_name
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..tasks.worklist import deadline_state
 from ..statuses import AuditAction
@@ -60,6 +61,18 @@ def task_resource(task: OpenTask, now: datetime, instance: ProcessInstance | Non
     if instance is not None:
         body["application"] = application_brief(instance)
     return body
+
+
+def remarks_resource(answering) -> dict | None:
+    """The remarks a rework answers (``remarks.OpenRemarks``): the comment, what the ЦПЭ added
+    passing МО РЭЦ's on, and the remarks by field with the field's title; who by name."""
+    if answering is None:
+        return None
+    entry = answering.entry
+    return {"at": iso(entry.at), "by": display_name(entry.actor), "step": entry.step, "comment": answering.comment,
+            "forwarded_comment": answering.forwarded_comment,
+            "fields": [{"field": name, "title": answering.titles.get(name, name), "remarks": texts}
+                       for name, texts in answering.by_field.items()]}
 
 
 def application_brief(instance: ProcessInstance) -> dict:

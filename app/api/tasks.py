@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from ..applications import reading as applications
+from ..applications.case_view import reopened
+from ..applications.remarks import open_remarks
 from ..applications.documents import UploadRejected, file_fields, store_upload
 from ..extensions import db
 from ..forms.render import with_options
@@ -23,7 +25,7 @@ from ..workflow.runtime import runtime
 from .auth import caller, require_token
 from .body import json_object, object_field, paging
 from .errors import ApiError, Invalid, NotFound, install
-from .resources import application_resource, task_resource
+from .resources import application_resource, remarks_resource, task_resource
 
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks")
 require_token(bp)
@@ -47,10 +49,14 @@ def index():
 
 @bp.get("/<task_id>")
 def show(task_id: str):
-    """The task, with its form (JSON Schema with layout hints) for a client system to render."""
+    """The task, with its form (JSON Schema with layout hints) for a client system to render, what
+    the form opens with (a rework: the questionnaire as last filed) and the remarks it answers."""
     user = caller()
     task, instance = _actionable(task_id, user)
-    return {**task_resource(task, runtime().clock.now(), instance), "form_schema": with_options(_schema(task)),
+    schema = _schema(task)
+    answering = open_remarks(instance, schema["x-remarks"], schema.get("x-case")) if schema.get("x-remarks") else None
+    return {**task_resource(task, runtime().clock.now(), instance), "form_schema": with_options(schema),
+            "initial_data": reopened(instance, schema), "remarks": remarks_resource(answering),
             "on_behalf_of": on_behalf_of(user, task)}
 
 

@@ -85,6 +85,11 @@ def entries(instance_id: int, kinds: Iterable[str] | None = None) -> list[CaseEn
     return list(db.session.scalars(query.order_by(CaseEntry.id)))
 
 
+def entry(instance_id: int, entry_id: int) -> CaseEntry | None:
+    """One entry of the instance's case file (None for another application's)."""
+    return db.session.scalar(select(CaseEntry).where(CaseEntry.instance_id == instance_id, CaseEntry.id == entry_id))
+
+
 def latest(instance_id: int, kind: CaseKind) -> CaseEntry | None:
     return db.session.scalar(select(CaseEntry).where(CaseEntry.instance_id == instance_id,
                                                      CaseEntry.kind == kind).order_by(CaseEntry.id.desc()).limit(1))
@@ -132,13 +137,16 @@ def last_sales_report(instance_id: int, product: str | None = None) -> CaseEntry
 
 
 def changes(before: CaseEntry | None, after: CaseEntry, schema: dict) -> list[FieldChange]:
-    """What changed between two versions of an entry, field by field, in the form's order."""
+    """What changed between two versions of an entry, field by field, in the form's order. A
+    field marked ``x-version-note`` (a note to one version: «what I corrected») is no change."""
     if before is None:
         return []
     properties = schema.get("properties") or {}
     order = list(properties) + sorted((set(before.data) | set(after.data)) - set(properties))
     found = []
     for field in order:
+        if (properties.get(field) or {}).get("x-version-note"):
+            continue
         old, new = before.data.get(field), after.data.get(field)
         if _blank(old) and _blank(new) or old == new:
             continue

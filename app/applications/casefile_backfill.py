@@ -37,11 +37,13 @@ documents = sa.Table("documents", _meta, sa.Column("id", sa.Integer), sa.Column(
 marks = sa.Table("roadmap_marks", _meta, sa.Column("instance_id", sa.Integer), sa.Column("version", sa.Integer))
 
 
-def backfill(connection, entries_table, forms_dir: Path, moment) -> int:
+def backfill(connection, entries_table, forms_dir: Path, moment, kinds_then: dict[str, str] | None = None) -> int:
     """Write the entries of every audit event that carried step data; the number written.
 
-    ``moment(text)`` turns a stored ISO time into what the table's time columns take."""
-    kinds = _kinds(forms_dir)
+    ``moment(text)`` turns a stored ISO time into what the table's time columns take;
+    ``kinds_then`` names the kind of forms whose ``x-case`` has changed since the events were
+    written (a form that meant something else then)."""
+    kinds = {**_kinds(forms_dir), **(kinds_then or {})}
     forms_by_deployment: dict[int, dict[tuple[str, str], str]] = {}
     meta = {r.id: r for r in connection.execute(sa.select(instances))}
     last: dict[tuple[int, str], int] = {}

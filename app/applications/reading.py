@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ..access import can_see_instance, visible_instances
 from ..extensions import db
-from ..models import AuditEvent, Document, OpenTask, ProcessInstance, Timer
+from ..models import AuditEvent, OpenTask, ProcessInstance, Timer
 
 
 def visible_page(user, page: int, per_page: int, status: str | None = None) -> tuple[list[ProcessInstance], int]:
@@ -54,11 +54,6 @@ def children_of(user, instance_id: int) -> list[ProcessInstance]:
         return []
     return list(db.session.scalars(visible_instances(select(ProcessInstance).where(ProcessInstance.id.in_(ids)),
                                                      user)))
-
-
-def documents_of_instance(instance_id: int) -> list[Document]:
-    return list(db.session.scalars(select(Document).where(Document.instance_id == instance_id)
-                                   .order_by(Document.uploaded_at, Document.id)))
 
 
 def status_timeline(history: list[AuditEvent]) -> dict[str, list[AuditEvent]]:

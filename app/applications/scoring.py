@@ -36,6 +36,8 @@ class Scoring:
     reasons: list[Reason] = field(default_factory=list)
     advice: list[Advice] = field(default_factory=list)
     at: datetime | None = None
+    previous_total: float | None = None  # the run before this one (a rework re-scores)
+    runs: int = 1
 
     @property
     def gained(self) -> list[Reason]:
@@ -49,15 +51,20 @@ class Scoring:
 def scoring_of(instance: ProcessInstance) -> Scoring | None:
     """The latest scoring of ``instance``, or None before the tables ran."""
     outputs: dict = {}
-    at = None
+    at = previous = None
+    runs = 0
     for entry in casefile.entries(instance.id, [CaseKind.DECISION]):
         decided = entry.data or {}
         if "scoring_points" in decided:
-            outputs, at = {}, entry.at  # a new scoring run starts over
+            if outputs:
+                previous = _number(outputs.get("scoring_total"))
+            outputs, at, runs = {}, entry.at, runs + 1  # a new scoring run starts over
         outputs.update(decided)
     if not outputs:
         return None
-    return from_outputs(outputs, at)
+    scoring = from_outputs(outputs, at)
+    scoring.previous_total, scoring.runs = previous, max(runs, 1)
+    return scoring
 
 
 def from_outputs(outputs: dict, at: datetime | None = None) -> Scoring:

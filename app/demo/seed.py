@@ -25,6 +25,16 @@ HAPPY_PATH = ["step_1_submit", "step_2_check", "step_3_approval", "step_4_origin
               "step_5_selection", "step_6_agreement", "step_7_approval"]
 
 
+# The remarks loop (2.1): the ЦПЭ's remarks, on top and beside two fields of the questionnaire; one
+# application waits for the client's corrections, the other is corrected and back on the check,
+# its changed answers marked and its scoring re-run.
+DEMO_REMARKS = {"decision": "remarks", "comment": "Уточните, пожалуйста, сведения о сайте и сроке годности.",
+                "field_remarks": [{"field": "website", "remark": "Сайт не открывается: проверьте адрес"},
+                                  {"field": "shelf_life_9m", "remark": "В спецификации срок годности 6 месяцев"}]}
+DEMO_CORRECTIONS = {"website": "https://romashka-med.example", "shelf_life_9m": False, "shelf_life_months": 6,
+                    "answer": "Исправили адрес сайта и срок годности"}
+
+
 # (name, INN, ОГРН, marketplaces, countries, accredited): the first is the demo operator's company
 # and the party to the demo agreements; the last is still being checked by МО РЭЦ.
 DEMO_OPERATORS = [
@@ -70,13 +80,31 @@ def seed_demo() -> bool:
         instance = start_process(ProcessId.MARKETPLACE_SUPPORT, actor="demo", region=region,
                                  company_name=name, company_inn=inn)
         for element_id in HAPPY_PATH[:index]:
-            task = db.session.scalar(select(OpenTask).where(OpenTask.instance_id == instance.id,
-                                                            OpenTask.element_id == element_id))
-            if task is None:
+            data = sample("application_questionnaire", company_name=name, company_inn=inn) \
+                if element_id == "step_1_submit" else sample("agreement", **party) \
+                if element_id == "step_6_agreement" else None
+            if not _complete(instance, element_id, data):
                 break
-            data = sample(task.form, company_name=name, company_inn=inn) if task.form == "application_questionnaire" \
-                else sample(task.form, **party) if task.form == "agreement" else sample(task.form)
-            complete_task(instance.id, task.task_id, data, actor="demo")
+    region, name, inn = COMPANIES[0]
+    filed = sample("application_questionnaire", company_name=name, company_inn=inn)
+    for corrected in (False, True):
+        instance = start_process(ProcessId.MARKETPLACE_SUPPORT, actor="demo", region=region,
+                                 company_name=name, company_inn=inn)
+        _complete(instance, "step_1_submit", filed)
+        _complete(instance, "step_2_check", sample("application_check", **DEMO_REMARKS))
+        if corrected:
+            _complete(instance, "step_2_1_rework", {**filed, **DEMO_CORRECTIONS})
+    return True
+
+
+def _complete(instance, element_id: str, data: dict | None = None) -> bool:
+    """Complete the instance's open task of ``element_id`` with ``data`` (its form's example by
+    default); False when there is no such task."""
+    task = db.session.scalar(select(OpenTask).where(OpenTask.instance_id == instance.id,
+                                                    OpenTask.element_id == element_id))
+    if task is None:
+        return False
+    complete_task(instance.id, task.task_id, sample(task.form) if data is None else data, actor="demo")
     return True
 
 

@@ -67,6 +67,7 @@ class Field:
     rows: list[list["Field"]] = field(default_factory=list)  # a table's rows of cells
     template_row: list["Field"] = field(default_factory=list)  # a blank row for adding
     document: Any = None  # the uploaded Document of a file field
+    remarks: list[str] = field(default_factory=list)  # remarks on this field the answer must address
 
     @property
     def text(self) -> str:

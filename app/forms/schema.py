@@ -223,7 +223,7 @@ def _load(name: str, forms_dir: Path) -> dict:
         raise FormFileInvalid(f"{path}: not valid JSON: {exc}") from exc
     if not isinstance(schema, dict):
         raise FormFileInvalid(f"{path}: the top level must be a JSON object")
-    return with_length_limits(_with_includes(schema, path, forms_dir))
+    return with_length_limits(_with_field_lists(_with_includes(schema, path, forms_dir), path, forms_dir))
 
 
 def _with_includes(schema: dict, path: Path, forms_dir: Path) -> dict:
@@ -258,6 +258,34 @@ def _with_includes(schema: dict, path: Path, forms_dir: Path) -> dict:
             merged["examples"] = [{**theirs[0], **ours} if isinstance(ours, dict) else ours
                                   for ours in merged["examples"]]
     return merged
+
+
+def _with_field_lists(schema: dict, path: Path, forms_dir: Path) -> dict:
+    """Give every ``"x-fields-of": "<form>"`` field the fields of that form as its list.
+
+    A remark about a field of the questionnaire names the field: its value is one of the named
+    form's top-level field names (its includes joined), offered by their titles. The list is
+    the form's as this version deployed it, so the page, the API (``enum``) and validation agree
+    without a line of Python per form.
+    """
+    def walk(node):
+        if isinstance(node, dict):
+            name = node.get("x-fields-of")
+            if isinstance(name, str):
+                if name == path.stem:
+                    raise FormFileInvalid(f"{path}: x-fields-of names the form itself")
+                fields = [(key, prop) for key, prop in _load(name, forms_dir).get("properties", {}).items()
+                          if isinstance(prop, dict) and not prop.get("x-version-note")]
+                node["enum"] = [key for key, _ in fields]
+                node["x-enum-titles"] = [prop.get("title") or key for key, prop in fields]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema.get("properties"))
+    return schema
 
 
 def load_form(name: str, forms_dir: str | Path | None = None) -> dict:

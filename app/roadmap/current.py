@@ -37,6 +37,7 @@ class RoadmapStep:
     done_on: date | None = None
     marked_by: str | None = None
     overdue: bool = False
+    change: str | None = None  # against the version before: "added" or "changed"
 
 
 @dataclass
@@ -51,6 +52,9 @@ class Roadmap:
     remarks_at: datetime | None = None
     remarks_by: str | None = None
     rows: list[dict] = field(default_factory=list)  # the steps as the form holds them
+    number: int = 1  # the n-th version sent
+    previous_rows: list[dict] | None = None  # the version before, to show what changed
+    removed: list[RoadmapStep] = field(default_factory=list)  # its steps this version dropped
 
     @property
     def executing(self) -> bool:
@@ -76,10 +80,12 @@ def roadmap_of(instance: ProcessInstance, today: date | None = None,
         if entry.kind == CaseKind.ROADMAP and isinstance(data.get("roadmap_steps"), list):
             previous = roadmap
             roadmap = Roadmap(version=entry.id, state=RoadmapState.APPROVAL, steps=[], sent_at=entry.at,
-                              sent_by=entry.actor, changes=data.get("changes"), rows=data["roadmap_steps"])
-            if previous is not None:  # keep the remarks this version answers
+                              sent_by=entry.actor, changes=data.get("changes"), rows=data["roadmap_steps"],
+                              number=entry.version)
+            if previous is not None:  # keep the remarks this version answers, and what it changed
                 roadmap.remarks, roadmap.remarks_at, roadmap.remarks_by = (
                     previous.remarks, previous.remarks_at, previous.remarks_by)
+                roadmap.previous_rows = previous.rows
         elif roadmap is None:
             continue
         elif entry.kind == CaseKind.ROADMAP_APPROVAL:
@@ -91,7 +97,10 @@ def roadmap_of(instance: ProcessInstance, today: date | None = None,
             roadmap.state = RoadmapState.EXECUTED
     if roadmap is None:
         return None
-    roadmap.steps = _steps(roadmap.rows, base or load_base_roadmap())
+    base = base or load_base_roadmap()
+    roadmap.steps = _steps(roadmap.rows, base)
+    if roadmap.previous_rows is not None:
+        _compare(roadmap, _steps(roadmap.previous_rows, base))
     _apply_marks(instance.id, roadmap)
     if roadmap.executing and today is not None:
         for step in roadmap.steps:
@@ -115,6 +124,26 @@ def _steps(rows: list, base: BaseRoadmap) -> list[RoadmapStep]:
             step=str(row.get("step") or ""), responsible=str(row.get("responsible") or ""),
             start=_date(row.get("start")), due=_date(row.get("due"))))
     return result
+
+
+def _compare(roadmap: Roadmap, before: list[RoadmapStep]) -> None:
+    """Mark each step as added or changed against the version before (a step is known by its
+    stage and text: a moved or re-dated step is «changed»), and list the steps dropped."""
+    def key(step):
+        return step.stage, step.step.strip()
+
+    def content(step):
+        return step.responsible, step.start, step.due
+
+    old = {key(s): s for s in before}
+    for position, step in enumerate(roadmap.steps):
+        was = old.get(key(step))
+        if was is None:
+            step.change = "added"
+        elif content(was) != content(step) or [key(s) for s in before].index(key(step)) != position:
+            step.change = "changed"
+    kept = {key(s) for s in roadmap.steps}
+    roadmap.removed = [s for s in before if key(s) not in kept]
 
 
 def _apply_marks(instance_id: int, roadmap: Roadmap) -> None:

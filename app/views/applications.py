@@ -11,7 +11,9 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..applications import casefile
 from ..applications import reading as applications
+from ..applications.case_view import case_file, may_read, shown
 from ..extensions import db
 from ..incidents import incidents_of
 from ..roles import Role
@@ -40,10 +42,23 @@ def card(instance_id: int):
                            tasks=applications.open_tasks_of(instance_id),
                            timers=applications.timers_of(instance_id),
                            audit=audit, timeline=applications.status_timeline(audit),
-                           documents=applications.documents_of_instance(instance_id),
+                           case_file=case_file(instance, current_user),
                            children=applications.children_of(current_user, instance_id),
                            incidents=incidents_of(instance_id),
                            staff=not (current_user.has_role(Role.CLIENT) and len(current_user.roles) == 1))
+
+
+@bp.get("/applications/<int:instance_id>/case/<int:entry_id>")
+@login_required
+def case_entry(instance_id: int, entry_id: int):
+    """One version of a case-file entry, read-only, with what changed since the version before;
+    whoever sees the card sees it (a client, not the entries between staff)."""
+    instance = applications.visible_instance(current_user, instance_id) or abort(404)
+    entry = casefile.entry(instance_id, entry_id)
+    if entry is None or not may_read(current_user, entry):
+        abort(404)
+    return render_template("applications/case_entry.html", instance=instance, item=shown(instance, entry),
+                           versions=casefile.versions(instance_id, entry.kind))
 
 
 @bp.get("/applications/<int:instance_id>/diagram.json")

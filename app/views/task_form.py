@@ -1,5 +1,10 @@
 """Task pages: a task's form with what it decides on, its draft, and its completion.
 
+What a step decides on is its form's to say (``x-shows``: kinds of case-file entry, shown read-only
+with their documents and the changes since their previous version); a form that reopens a filed
+document (``x-opens-with``) starts from its latest version, with the remarks it answers
+(``x-remarks``) beside the fields.
+
 The page reads the posted form and shows the result; the rights, every field check, the
 completion, its case-file entry and the drafts are ``tasks.submission``'s, the same service the
 API calls. Only who may act sees a task page: 404 for an application the user may not see, 403
@@ -10,9 +15,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..applications import casefile
+from ..applications.case_view import decides_on, reopened
 from ..applications.documents import documents_of
-from ..applications.remarks import remarks_history
+from ..applications.remarks import open_remarks, remarks_history
 from ..extensions import db
 from ..forms.input import read_form
 from ..forms.render import error_label, initial_values, sections, widget_of
@@ -20,7 +25,6 @@ from ..models import OpenTask, ProcessInstance
 from ..paperwork import task_papers
 from ..roadmap import prefill as roadmap_prefill
 from ..roles import Role
-from ..statuses import CaseKind
 from ..tasks import submission
 from ..tasks.claims import NotAllowed
 from ..tasks.drafts import DraftTooLarge, load_draft, save_draft
@@ -36,8 +40,6 @@ from .roadmap import task_page_extras
 bp = Blueprint("task_form", __name__)
 
 ALREADY_DONE = "Задачу уже выполнил другой пользователь"
-# What a process is filed with: the staff who decide on it see it on their pages.
-FILED_KINDS = (CaseKind.QUESTIONNAIRE, CaseKind.COMPLAINT)
 
 
 @bp.get("/tasks/<task_id>")
@@ -46,7 +48,7 @@ def show(task_id: str):
     task, instance = _task_for_user(task_id)
     schema = form_of(instance, task.form)
     draft = load_draft(task.task_id, current_user.id)
-    values = draft.data if draft else initial_values(
+    values = draft.data if draft else reopened(instance, schema) or initial_values(
         schema, {"company_name": instance.company_name, "company_inn": instance.company_inn,
                  **task_papers.prefill(task.form, instance), **roadmap_prefill(task.form, instance)})
     return _page(task, instance, schema, values, {}, draft=draft)
@@ -125,26 +127,17 @@ def _page(task, instance, schema, values, errors, *, draft=None, status=200, fai
     summary = [(path, error_label(path, schema), message) for path, message in errors.items()]
     template, extras = task_page_extras(task, instance)
     now = runtime().clock.now()
+    built = sections(schema, values, errors, documents_of(instance.id, file_ids))
+    # A rework answers the remarks its form names (x-remarks): on top, and beside each field.
+    answering = open_remarks(instance, schema["x-remarks"], schema.get("x-case")) if schema.get("x-remarks") else None
+    for f in (f for section in built for f in section.fields) if answering else ():
+        f.remarks = answering.by_field.get(f.name, [])
     return render_template(
         template, **extras, task=task, instance=instance, schema=schema, errors=errors, summary=summary,
-        sections=sections(schema, values, errors, documents_of(instance.id, file_ids)), draft=draft,
-        remarks=remarks_history(instance.id, current_user), questionnaire=_filed(task, instance),
+        sections=built, draft=draft, remarks=remarks_history(instance, current_user),
+        shows=decides_on(instance, schema), answering=answering,
         now=now, due_state=deadline_state(task, now), stand_in=on_behalf_of(current_user, task),
         papers=task_papers.offer(task.form), failure=failure), status
-
-
-def _filed(task, instance):
-    """What the application was filed with (the questionnaire, or the complaint), as read-only
-    sections with its time, for every task page but its own form's: the ЦПЭ and МО РЭЦ check it,
-    the client answers remarks about it."""
-    entry = next((e for kind in FILED_KINDS if (e := casefile.latest(instance.id, kind)) is not None), None)
-    if entry is None or task.form == entry.form:
-        return None
-    schema = form_of(instance, entry.form)
-    file_ids = [entry.data.get(k) for k, p in schema.get("properties", {}).items()
-                if widget_of(p) == "file" and entry.data.get(k)]
-    return {"at": entry.at, "title": schema.get("title"), "complaint": entry.kind == CaseKind.COMPLAINT,
-            "sections": sections(schema, entry.data, {}, documents_of(instance.id, file_ids))}
 
 
 def _already_done():

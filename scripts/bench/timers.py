@@ -116,8 +116,8 @@ def sweep(applications: int, client_waits: int, tmp: str, quiet: bool = False) -
             instance = start_process("marketplace_support", actor="bench", region="77", company_name="ООО «Бенч»",
                                      company_inn="7707083893")
             for name, data in [("Подача Заявки", sample("application_questionnaire"))] + (
-                    [("Проверка Заявки в ЦПЭ", sample("application_check", decision="remarks", comment="x")),
-                     ("Направление замечаний Клиенту", sample("remarks_to_client"))] if remarks else []):
+                    [("Проверка Заявки в ЦПЭ", sample("application_check", decision="remarks", comment="x"))]
+                    if remarks else []):
                 task = db.session.scalar(select(OpenTask).where(OpenTask.instance_id == instance.id,
                                                                 OpenTask.name == name))
                 complete_task(instance.id, task.task_id, data, actor="bench")

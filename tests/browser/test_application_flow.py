@@ -1,7 +1,8 @@
 """The whole way of an application through steps 1–3 in the browser, as the people do it.
 
-The client files an application and fills the questionnaire; the ЦПЭ claims the check, sends
-remarks and passes them on; the client answers; the ЦПЭ and МО РЭЦ approve; the card then shows
+The client files an application and fills the questionnaire; the ЦПЭ claims the check and sends
+remarks, one of them beside a field; the client corrects that answer in place; the ЦПЭ sees the one
+field marked as changed and the new score, and approves; so does МО РЭЦ; the card then shows
 «Ожидание документов от Клиента» with step 4 current on the diagram. Each user works in a browser
 context of their own; nothing after the live server's set-up goes around the pages.
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from tests.browser.conftest import login_in_browser
 pytestmark = pytest.mark.browser
 
 OGRN = "1027700132195"  # ООО «Ромашка», valid check digit
+MATERIALS = "Наличие презентационных материалов и КП на иностранных языках"
 
 
 def by_label(page, text: str):
@@ -168,7 +169,7 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     assert "Анна Соколова" in check.inner_text() and "@" not in check.inner_text()  # by name, not e-mail
     assert check.get_by_role("button", name="Вернуть").is_visible()
     open_task(cpe, "Проверка Заявки в ЦПЭ")
-    assert "в работе у cpe77@demo.ru" in cpe.locator("main").inner_text()
+    assert "в работе у Анна Соколова, ЦПЭ Москвы" in cpe.locator("main").inner_text()
     # The questionnaire being checked is on the page.
     answers = cpe.locator("#questionnaire")
     assert "1027700132195" in answers.inner_text() and "Разовые поставки" in answers.inner_text()
@@ -178,51 +179,59 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     assert "84 баллов" in scoring.inner_text() and "Высокая готовность" in scoring.inner_text()
     assert scoring.get_by_role("cell", name="Опыт экспорта в другие страны").is_visible()
     choice(cpe, "Решение", "Направить замечания")
-    shots(cpe, "cpe-check-remarks")
     # A remark without a comment is refused, next to the field.
     submit(cpe)
     assert "Форма заполнена с ошибками" in cpe.locator(".error-summary").inner_text()
     assert cpe.locator("#f-comment-error").inner_text() == "Укажите комментарий: он будет направлен Клиенту"
     assert page_errors and page_errors.pop().startswith("[cpe77] HTTP 422")  # that refusal, nothing else
-    by_label(cpe, "Комментарий").fill("Не указан ОГРН подписанта доверенности")
+    by_label(cpe, "Комментарий").fill("Уточните, пожалуйста, сведения о материалах")
+    # A remark on one field of the questionnaire: picked from its fields by their titles.
+    remarks = cpe.locator('[data-table="field_remarks"]')
+    remarks.get_by_label("Поле анкеты").first.select_option(label=MATERIALS)
+    remarks.get_by_label("Замечание").first.fill("Презентации на иностранных языках к заявке не приложены")
+    shots(cpe, "cpe-check-remarks")
     submit(cpe)
     assert f"Задача «Проверка Заявки в ЦПЭ» по заявке № {application} выполнена." in flash(cpe)
+    assert task_row_count(cpe, application) == 0  # written once: no second task to pass them on
 
-    # The remarks go to the client through «Направление замечаний Клиенту».
-    remarks_row = task_row(cpe, application, "Направление замечаний Клиенту")
-    assert "На рассмотрении ЦПЭ" in remarks_row.inner_text()  # «На доработку» once they are sent
-    follow(remarks_row.get_by_role("link", name="Направление замечаний Клиенту"))
-    assert "Не указан ОГРН подписанта доверенности" in cpe.locator("#remarks").inner_text()
-    by_label(cpe, "Замечания").fill("Приложите доверенность подписанта и укажите её номер")
-    by_label(cpe, "Исправить до").fill((date.today() + timedelta(days=14)).isoformat())
-    submit(cpe)
-    assert f"Задача «Направление замечаний Клиенту» по заявке № {application} выполнена." in flash(cpe)
-
-    # --- 3. The client sees the remarks and answers them.
+    # --- 3. The client gets the remarks as written and corrects that one answer in place.
     follow(client.get_by_role("link", name="Мои заявки"))
     row = client.locator("tbody tr").filter(has=client.get_by_role("link", name=str(application), exact=True))
     assert "На доработку" in row.inner_text()
     open_task(client, "Доработка Заявки Клиентом")
-    history = client.locator("#remarks").inner_text()
-    assert "Приложите доверенность подписанта и укажите её номер" in history
-    assert "Не указан ОГРН подписанта доверенности" in history  # the ЦПЭ's comment reaches the client
     assert "Статус заявки: На доработку" in client.locator(".summary").inner_text()
-    assert "Мёд цветочный" not in client.locator("#questionnaire").inner_text()  # folded: the remarks come first
-    client.get_by_text("Ваша анкета, поданная").click()
-    assert "Мёд цветочный" in client.locator("#questionnaire").inner_text()  # what they filed, to look at
+    top = client.locator("#remarks-to-fix").inner_text()
+    assert "Уточните, пожалуйста, сведения о материалах" in top  # the overall comment on top
+    assert "Презентации на иностранных языках к заявке не приложены" in top
+    # The questionnaire as filed, editable, with the remark beside the field it concerns.
+    assert by_label(client, "ОГРН").input_value() == OGRN
+    assert by_label(client, "Площадки электронной торговли в РФ").input_value() == "Ozon, Wildberries"
+    materials = client.locator("fieldset.has-remark").filter(has=client.locator("legend", has_text=MATERIALS))
+    assert "Презентации на иностранных языках к заявке не приложены" in materials.locator(".field-remark").inner_text()
+    assert materials.get_by_label("Да", exact=True).is_checked()
+    materials.get_by_label("Нет", exact=True).check()
+    by_label(client, "Комментарий к исправлениям").fill("Материалов на иностранных языках пока нет")
     shots(client, "client-rework")
-    by_label(client, "Что исправлено").fill("Доверенность № 15 от 01.11.2025 приложена, ОГРН подписанта указан")
     submit(client)
     assert f"Задача «Доработка Заявки Клиентом» по заявке № {application} выполнена." in flash(client)
     row = client.locator("tbody tr").filter(has=client.get_by_role("link", name=str(application), exact=True))
     assert "На рассмотрении ЦПЭ" in row.inner_text()
 
-    # --- 4. The ЦПЭ approves.
+    # --- 4. The ЦПЭ sees that one field marked as changed and the new score, and approves.
     follow(cpe.get_by_role("link", name="Задачи", exact=True))
     check = task_row(cpe, application, "Проверка Заявки в ЦПЭ")
     assert "cpe77@demo.ru" not in check.inner_text()  # back on the list unclaimed
     follow(check.get_by_role("link", name="Проверка Заявки в ЦПЭ"))
-    assert "Доверенность № 15 от 01.11.2025 приложена" in cpe.locator("#remarks").inner_text()
+    answers = cpe.locator("#questionnaire")
+    assert "версия 2" in answers.locator("summary").inner_text()
+    assert answers.locator(".changed-mark").count() == 1
+    assert MATERIALS in answers.locator("dt.changed").inner_text()
+    changes = answers.locator(".changes").inner_text()
+    assert "Изменено с версии 1" in changes and "1 поле" in changes and f"{MATERIALS}: Да → Нет" in changes
+    scoring = cpe.locator("#scoring").inner_text()
+    assert "80 баллов" in scoring and "до исправления: 84 баллов" in scoring and "пересчитан" in scoring
+    assert "Материалов на иностранных языках пока нет" in cpe.locator("#remarks").inner_text()
+    shots(cpe, "cpe-check-changed")
     choice(cpe, "Решение", "Согласовать")
     submit(cpe)
     assert f"Задача «Проверка Заявки в ЦПЭ» по заявке № {application} выполнена." in flash(cpe)
@@ -233,7 +242,7 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     approval = task_row(mo, application, "Согласование Заявки в МО РЭЦ")
     assert "На согласовании МО РЭЦ" in approval.inner_text()
     follow(approval.get_by_role("link", name="Согласование Заявки в МО РЭЦ"))
-    assert "Ответ на замечания: Доверенность № 15" in mo.locator("#remarks").inner_text()
+    assert "Ответ на замечания: Материалов на иностранных языках пока нет" in mo.locator("#remarks").inner_text()
     assert "Ozon, Wildberries" in mo.locator("#questionnaire").inner_text()
     choice(mo, "Решение", "Согласовать")
     shots(mo, "mo-approval")
@@ -245,8 +254,8 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     follow(mo.get_by_role("link", name=str(application), exact=True))
     assert mo.locator("h1").inner_text() == f"Заявка № {application}: ООО «Ромашка»"
     assert "Статус заявки: Ожидание документов от Клиента" in mo.locator("main > p").first.inner_text()
-    assert "Получение оригиналов документов" in mo.locator("h2:has-text('Текущие задачи') + table").inner_text()
-    history = mo.locator("main > table").last.inner_text()
+    assert "Получение оригиналов документов" in mo.locator("h2:has-text('Текущие задачи') + .table-wrap table").inner_text()
+    history = mo.locator("main > .table-wrap > table").last.inner_text()
     for status in ("Новая → На рассмотрении ЦПЭ", "На рассмотрении ЦПЭ → На доработку",
                    "На доработку → На рассмотрении ЦПЭ", "На рассмотрении ЦПЭ → На согласовании МО РЭЦ",
                    "На согласовании МО РЭЦ → Ожидание документов от Клиента"):
@@ -254,7 +263,7 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     mo.wait_for_selector('#diagram[data-state="ready"]')
     shape = mo.locator('#diagram [data-element-id="step_4_originals"]').first
     assert "vitrina-current" in shape.get_attribute("class").split()
-    for done in ("step_1_submit", "step_2_check", "step_2_1_remarks", "step_2_1_rework", "step_3_approval"):
+    for done in ("step_1_submit", "step_2_check", "step_2_1_rework", "step_3_approval"):
         classes = mo.locator(f'#diagram [data-element-id="{done}"]').first.get_attribute("class").split()
         assert "vitrina-completed" in classes, done
     shots(mo, "card")

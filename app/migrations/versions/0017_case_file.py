@@ -56,7 +56,9 @@ def upgrade():
         batch_op.create_index('ix_case_entries_instance_form', ['instance_id', 'form'], unique=False)
 
     from app.applications.casefile_backfill import backfill, iso_moment
-    backfill(op.get_bind(), entries, _forms_dir(), iso_moment)
+    # The forms as they were when this ran first: application_rework was the client's free-text
+    # answer then (kind rework); it later became the questionnaire's next version.
+    backfill(op.get_bind(), entries, _forms_dir(), iso_moment, kinds_then={"application_rework": "rework"})
 
 
 def _forms_dir() -> Path:
