@@ -43,7 +43,16 @@ def defaults(instance_path: str) -> dict:
         "VITRINA_MAX_UPLOAD_MB": None,
         "VITRINA_MAX_JSON_KB": 1024,
         "VITRINA_MAX_DRAFT_KB": 256,
-        # Simulation runs are threads of the web process (app/simulation/runs.py).
+        # Background jobs (app/jobs/): None picks "procrastinate" on PostgreSQL, "inprocess" on SQLite.
+        "VITRINA_JOBS": None,
+        # On the job queue: the safety sweep, the e-mail delivery and the recovery of a stopped
+        # worker's jobs (cron; a sixth field is seconds), and how long without a heartbeat a
+        # worker is taken for stopped.
+        "VITRINA_JOBS_SWEEP_CRON": "*/5 * * * *",
+        "VITRINA_JOBS_DELIVERY_CRON": "* * * * * */30",
+        "VITRINA_JOBS_RECOVERY_CRON": "* * * * * */15",
+        "VITRINA_JOBS_STALLED_SECONDS": 30,
+        # Simulation runs are background jobs (app/simulation/runs.py).
         "VITRINA_SIMULATION_RUNS_PER_USER": 1,
         "VITRINA_SIMULATION_RUNS": 2,
         "VITRINA_SIMULATION_STALE_MINUTES": 10,
@@ -53,7 +62,7 @@ def defaults(instance_path: str) -> dict:
 # Whole numbers that an environment variable of the same name may set.
 INTEGER_KEYS = ("VITRINA_MAX_UPLOAD_MB", "VITRINA_MAX_JSON_KB", "VITRINA_MAX_DRAFT_KB",
                 "VITRINA_SIMULATION_RUNS_PER_USER", "VITRINA_SIMULATION_RUNS", "VITRINA_SIMULATION_STALE_MINUTES",
-                "VITRINA_ENGINE_WORKERS")
+                "VITRINA_ENGINE_WORKERS", "VITRINA_JOBS_STALLED_SECONDS")
 
 
 def from_environment() -> dict:
@@ -73,6 +82,9 @@ def from_environment() -> dict:
             if not text.isdigit():
                 raise ValueError(f"{key} must be a whole number, not {text!r}")
             config[key] = int(text)
+    for key in ("VITRINA_JOBS", "VITRINA_JOBS_SWEEP_CRON", "VITRINA_JOBS_DELIVERY_CRON", "VITRINA_JOBS_RECOVERY_CRON"):
+        if value := os.environ.get(key, "").strip():
+            config[key] = value
     if limits := os.environ.get("VITRINA_MODEL_LIMITS"):
         config["VITRINA_MODEL_LIMITS"] = json.loads(limits)
     return config

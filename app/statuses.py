@@ -244,6 +244,33 @@ class IncidentKind(StrEnum):
                 "timers": "Срабатывание таймеров"}[self.value]
 
 
+class JobKind(StrEnum):
+    """Background work run by the job queue (app/jobs/): one kind per job function."""
+
+    TIMER_SWEEP = "timer_sweep"
+    MAIL_DELIVERY = "mail_delivery"
+    SIMULATION_RUN = "simulation_run"
+
+    @property
+    def label(self) -> str:
+        return {"timer_sweep": "Срабатывание сроков", "mail_delivery": "Отправка писем",
+                "simulation_run": "Прогон симуляции"}[self.value]
+
+
+class JobState(StrEnum):
+    """A background job as the admins' page shows it (``background_jobs``)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"queued": "В очереди", "running": "Выполняется", "done": "Выполнено",
+                "failed": "Ошибка"}[self.value]
+
+
 # Which words each status line of each process may use.
 VOCABULARY: dict[tuple[str, str], type[StrEnum]] = {
     ("marketplace_support", "application_status"): ApplicationStatus,

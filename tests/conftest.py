@@ -73,7 +73,9 @@ def pg_schema():
 def _database_config(backend: str, tmp_path: Path, pg_schema: str | None) -> dict:
     if backend == "sqlite":
         return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}"}
-    return {"SQLALCHEMY_DATABASE_URI": PG_URL,
+    # Background jobs run in threads of the test process as on SQLite; tests of the job queue
+    # itself (tests/test_jobs_postgres.py) ask for "procrastinate".
+    return {"SQLALCHEMY_DATABASE_URI": PG_URL, "VITRINA_JOBS": "inprocess",
             "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={pg_schema}"}}}
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from .users import users_group
 from ..scenarios.cli import test_model_command
 from .versions import migrate_command, versions_group
+from .worker import worker_command
 from ..dates import fmt_datetime
 from ..engine import ModelInvalid
 from ..extensions import db
@@ -230,8 +231,11 @@ def serve_command(host, port, threads):
         _fail(str(exc))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = current_app._get_current_object()
-    alarm = Alarm(app)
-    alarm.start()
+    from ..jobs.queue import in_process
+    # On the job queue (PostgreSQL) `vitrina worker` sweeps and delivers; here only the in-process backend.
+    alarm = Alarm(app) if in_process(app) else None
+    if alarm:
+        alarm.start()
     click.echo(f"Витрина: http://{host}:{port}/")
     # waitress buffers a whole body before the app sees it: it stops reading a little above the
     # app's own limit, which answers in between with its Russian 413.
@@ -239,12 +243,13 @@ def serve_command(host, port, threads):
     try:
         serve(app, host=host, port=port, threads=threads, max_request_body_size=body_limit)
     finally:
-        alarm.shutdown()
+        if alarm:
+            alarm.shutdown()
 
 
 COMMANDS = [serve_command, check_command, deploy_command, versions_group, start_command, instances_command,
             migrate_command, tasks_command, complete_command, timers_command, fire_timers_command, calendar_group,
-            setup_command, users_group, test_model_command]
+            setup_command, users_group, test_model_command, worker_command]
 
 
 def register_commands(app) -> None:

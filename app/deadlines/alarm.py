@@ -3,7 +3,9 @@
 The timer table decides what is due; the scheduler only decides when to look. A date job is
 armed for the earliest waiting timer and re-armed whenever a save brings an earlier one; a
 slow interval job sweeps anyway, in case a wake-up was lost; on start the first sweep fires
-what fell due while the app was down. Started only by ``vitrina serve``.
+what fell due while the app was down. Started by ``vitrina serve`` with the in-process job
+backend (SQLite); the sweep and the delivery are the job functions of app/jobs/, recorded on the
+admins' jobs page. On the job queue (PostgreSQL) workers sweep, and a save defers the wake-up.
 """
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..jobs.queue import in_process, wake_at
 from ..models import Timer
-from ..statuses import TimerState
+from ..statuses import JobKind, TimerState
 
 log = logging.getLogger(__name__)
 # Timers fire when the clock is strictly past their due time.
@@ -57,37 +60,40 @@ class Alarm:
                                misfire_grace_time=None, coalesce=True)
 
     def sweep(self) -> None:
-        from ..workflow.runtime import runtime
-        from .sweep import fire_due_timers
+        from ..jobs.functions import run
         with self.app.app_context():
             with self._lock:
                 self._armed_for = None
             try:
-                report = fire_due_timers(runtime().clock.now())
-                if report.signals or report.instances or report.failed:
-                    log.info("timer sweep: %s", report)
+                run(JobKind.TIMER_SWEEP, {})
+            except Exception:  # noqa: BLE001 - recorded on the job's row; the next sweep tries again
+                log.exception("timer sweep failed")
             finally:
                 earliest = db.session.scalar(select(func.min(Timer.due_at)).where(Timer.state == TimerState.WAITING))
                 db.session.remove()
             self.consider(earliest)
 
     def deliver(self) -> None:
-        from ..notifications.delivery import deliver_pending
-        from ..workflow.runtime import runtime
+        from ..jobs.functions import run
         with self.app.app_context():
             try:
-                counts = deliver_pending(runtime().clock.now())
-                if any(counts.values()):
-                    log.info("e-mail delivery: %s", counts)
+                run(JobKind.MAIL_DELIVERY, {})
+            except Exception:  # noqa: BLE001 - recorded on the job's row; the next round tries again
+                log.exception("e-mail delivery failed")
             finally:
                 db.session.remove()
 
 
 def notify_alarm(app, dues: list[datetime]) -> None:
-    """Called after a commit with the due times of the timers it created."""
+    """Called after a commit with the due times of the timers it created: this process's alarm
+    re-arms, or on the job queue a sweep is deferred to the earliest of them."""
+    if not dues:
+        return
     alarm = app.extensions.get(KEY)
-    if alarm is not None and dues:
+    if alarm is not None:
         alarm.consider(min(dues))
+    elif not in_process(app):
+        wake_at(min(dues))
 
 
 def on_saved(app, steps) -> None:

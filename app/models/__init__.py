@@ -8,6 +8,7 @@ from .deployment import Deployment, DeploymentFile
 from .document import Document
 from .draft import TaskDraft
 from .incident import Incident
+from .job import BackgroundJob
 from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
@@ -22,6 +23,6 @@ from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["ApiToken", "AuditEvent", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
+__all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
            "LoginFailure", "Notification", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

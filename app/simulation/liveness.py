@@ -1,11 +1,14 @@
 """Whether a simulation run still has a process running it.
 
-A run is a thread of one web process. The run records that process (``host:pid:token``) and a
-heartbeat the process renews every ``HEARTBEAT_SECONDS`` while the thread lives. A run left
+A run is a background job (app/jobs/). The run records the process running it
+(``host:pid:token``) and a heartbeat it renews every ``HEARTBEAT_SECONDS`` while it works. In-process
+(SQLite: a thread of a web process) a run left
 «running» is failed with a reason when its process is known to be gone: this process without
 the thread, another process of this host that no longer exists, or — for a process elsewhere —
 a heartbeat older than ``VITRINA_SIMULATION_STALE_MINUTES``. That holds with several processes
 and hosts, and after a restart the next look at the page finds the runs the restart cut off.
+On the job queue (PostgreSQL) a killed worker's job is run again by the queue, so only the
+stale heartbeat fails a run there.
 """
 from __future__ import annotations
 
@@ -36,16 +39,18 @@ def runner_id() -> str:
     return f"{_HOST}:{os.getpid()}:{_TOKEN}"
 
 
-def reap(alive: Callable[[int], bool]) -> None:
+def reap(alive: Callable[[int], bool], by_process: bool = True) -> None:
     """Fail the running runs whose process is gone; ``alive(run_id)`` tells whether this
-    process's thread of a run still lives."""
+    process's thread of a run still lives. Without ``by_process`` (the job queue runs them and
+    runs a killed worker's job again) only the stale heartbeat counts."""
     now = runtime().clock.now()
     cutoff = now - timedelta(minutes=int(current_app.config["VITRINA_SIMULATION_STALE_MINUTES"]))
     running = db.session.execute(select(SimulationRun.id, SimulationRun.runner, SimulationRun.heartbeat_at,
                                         SimulationRun.created_at)
                                  .where(SimulationRun.state == SimulationState.RUNNING)).all()
     gone = [run_id for run_id, runner, beat, created in running
-            if _gone(run_id, runner, beat or created, cutoff, alive)]
+            if (_gone(run_id, runner, beat or created, cutoff, alive) if by_process
+                else (beat or created) < cutoff)]
     if gone:
         # Conditional: a run that ended meanwhile keeps the state its own thread wrote.
         db.session.execute(update(SimulationRun)
