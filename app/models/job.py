@@ -12,7 +12,7 @@ from sqlalchemy import JSON, BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..statuses import JobState
+from ..statuses import JobKind, JobState
 from .types import UTCDateTime
 
 
@@ -33,3 +33,9 @@ class BackgroundJob(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     queue_id: Mapped[int | None] = mapped_column(BigInteger)  # procrastinate's job id, on PostgreSQL
+
+    @property
+    def kind_label(self) -> str:
+        """The job in words, with what it works on: «Прогон симуляции № 12»."""
+        label = JobKind(self.kind).label
+        return f"{label} № {self.args['run_id']}" if self.args and self.args.get("run_id") else label

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..accounts.names import display_name
 from ..dates import fmt_date, fmt_datetime
 from ..roles import Role
-from ..statuses import AuditAction, ProcessId, TimerKind
+from ..statuses import AuditAction, JobKind, JobState, ProcessId, TimerKind
 
 
 
@@ -32,6 +32,8 @@ def register(app) -> None:
     app.add_template_filter(display_name, "person")
     app.add_template_filter(lambda k: IncidentKind(k).label, "incident_kind")
     app.add_template_filter(lambda s: IncidentState(s).label, "incident_state")
+    app.add_template_filter(lambda k: JobKind(k).label, "job_kind")
+    app.add_template_filter(lambda s: JobState(s).label, "job_state")
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_filter(role_label, "role")
