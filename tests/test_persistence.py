@@ -170,7 +170,8 @@ def test_migrations_build_the_schema_the_models_describe(app):
     db.drop_all()
     upgrade(revision="heads")
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        from app.jobs.schema import include_name
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}), db.metadata)
     assert diff == []
     db.session.remove()
     with db.engine.begin() as conn:

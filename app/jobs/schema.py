@@ -11,6 +11,11 @@ from procrastinate.schema import SchemaManager
 from sqlalchemy import text
 
 
+def include_name(name, type_, parent_names) -> bool:
+    """For Alembic's autogenerate: procrastinate's tables are not Vitrina's models."""
+    return not (type_ == "table" and name.startswith("procrastinate_"))
+
+
 def installed(connection) -> bool:
     return connection.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None
 

@@ -93,6 +93,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # procrastinate's tables are its own (installed by 0019): autogenerate leaves them alone.
+    from app.jobs.schema import include_name
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 
