@@ -84,6 +84,12 @@ def backend(request):
     return request.param
 
 
+def postgres_only():
+    """A ``backend`` fixture for a module of PostgreSQL-only tests: ``backend = postgres_only()``."""
+    skip = pytest.mark.skipif("postgres" not in BACKENDS, reason="needs the PostgreSQL server of the tests")
+    return pytest.fixture(params=[pytest.param("postgres", marks=skip)], name="backend")(lambda request: request.param)
+
+
 @pytest.fixture
 def extra_config() -> dict:
     """More configuration for the ``app`` fixture: a test module overrides this fixture."""

@@ -86,3 +86,14 @@ def assert_restores(instance) -> None:
         select(Timer).where(Timer.instance_id == instance.id)))
     assert timers == sorted((t.task_id, t.element_id, t.kind, t.due_at) for t in restored.timers)
     assert (instance.state == "completed") == restored.completed
+
+
+def fresh_job_queue() -> None:
+    """procrastinate's tables in the test schema, installed once and emptied for this test
+    (``drop_all`` leaves them: they are not Vitrina's models)."""
+    from sqlalchemy import text
+    from app.jobs.schema import install
+    install(db.session.connection())
+    db.session.execute(text("TRUNCATE procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs, "
+                            "procrastinate_workers CASCADE"))
+    db.session.commit()

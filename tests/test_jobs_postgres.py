@@ -12,22 +12,18 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.jobs import functions, procrastinate_backend
-from app.jobs.schema import install
 from app.models import BackgroundJob, SimulationRun, Timer
 from app.statuses import JobKind, JobState, SimulationState
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.instances import start_process
-from tests.conftest import BACKENDS, FIXTURES, login
+from tests.conftest import FIXTURES, login, postgres_only
+from tests.helpers import fresh_job_queue
 from tests.test_simulation_page import SMALL, analyst  # noqa: F401  (analyst is a fixture)
 
 pytestmark = pytest.mark.postgres
-PROCRASTINATE_TABLES = "procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs, procrastinate_workers"
 
 
-@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.skipif(
-    "postgres" not in BACKENDS, reason="needs the PostgreSQL server of the tests"))])
-def backend(request):
-    return request.param
+backend = postgres_only()
 
 
 @pytest.fixture
@@ -37,9 +33,7 @@ def extra_config():
 
 @pytest.fixture(autouse=True)
 def queue_tables(app):
-    install(db.session.connection())  # once per test schema: the later calls find it installed
-    db.session.execute(text(f"TRUNCATE {PROCRASTINATE_TABLES} CASCADE"))
-    db.session.commit()
+    fresh_job_queue()
 
 
 def work(app) -> None:
