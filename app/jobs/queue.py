@@ -39,8 +39,8 @@ def in_process(app=None) -> bool:
 
 def defer(kind: JobKind, actor: str | None = None, **args) -> BackgroundJob:
     """Queue the job and commit the current transaction with it (and with whatever the caller
-    added: a simulation run's row goes with its job). A job already queued or running under the
-    same key is not queued twice."""
+    added: a simulation run's row goes with its job). On the job queue the key is the queueing
+    lock: a second deferral while the first still waits adds nothing."""
     key = functions.key_of(kind, **args)
     row = records.queued(kind, key, args, actor)
     if in_process():
