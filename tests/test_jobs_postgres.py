@@ -142,3 +142,15 @@ def test_a_save_defers_the_sweep_of_its_earliest_timer_once(app, clock):
     [(task, status, scheduled_at, lock)] = queue_rows("timer_sweep")
     assert (task, status, lock) == ("timer_sweep", "todo", f"wake:{due:%Y%m%dT%H%M%S}")
     assert scheduled_at == due + timedelta(milliseconds=5)
+
+
+def test_a_save_whose_wake_up_cannot_be_deferred_still_succeeds(app, monkeypatch):
+    from procrastinate.exceptions import ConnectorException
+
+    def unreachable(*args, **kwargs):
+        raise ConnectorException("the queue is unreachable")
+    deploy_bundle(read_bundle(FIXTURES / "quick"), actor="owner")
+    monkeypatch.setattr(procrastinate_backend, "defer", unreachable)
+    instance = start_process("quick", actor="t", region="77")  # the safety sweep will fire its timer
+    assert db.session.scalar(select(func.count()).select_from(Timer).where(Timer.instance_id == instance.id)) == 1
+    assert queue_rows("timer_sweep") == []

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 
 import procrastinate
 from flask import current_app
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import BackgroundJob
@@ -122,10 +123,16 @@ def defer(kind: JobKind, key: str, args: dict, schedule_at: datetime | None = No
 
 
 def wake_at(due: datetime) -> None:
-    """A sweep at the earliest due time of a save; saves bringing the same second share it."""
-    defer(JobKind.TIMER_SWEEP, str(JobKind.TIMER_SWEEP), {}, schedule_at=due + GRACE,
-          queueing_lock=f"wake:{due:%Y%m%dT%H%M%S}")
-    db.session.commit()
+    """A sweep at the earliest due time of a save; saves bringing the same second share it.
+    Called after the save's commit: a wake-up that cannot be deferred is logged, and the
+    periodic safety sweep fires the timer instead of the save failing."""
+    try:
+        defer(JobKind.TIMER_SWEEP, str(JobKind.TIMER_SWEEP), {}, schedule_at=due + GRACE,
+              queueing_lock=f"wake:{due:%Y%m%dT%H%M%S}")
+        db.session.commit()
+    except (SQLAlchemyError, ConnectorException):
+        db.session.rollback()
+        log.warning("the timer wake-up at %s was not deferred; the safety sweep will fire it", due, exc_info=True)
 
 
 

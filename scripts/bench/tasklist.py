@@ -234,7 +234,8 @@ def database(args, tmp: str):
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield {"SQLALCHEMY_DATABASE_URI": args.postgres,
+        # The bench measures pages, with no worker running: background jobs stay in-process.
+        yield {"SQLALCHEMY_DATABASE_URI": args.postgres, "VITRINA_JOBS": "inprocess",
                "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}}
     finally:
         if args.keep:
