@@ -72,6 +72,7 @@ def test_a_simulation_started_on_the_page_waits_in_the_queue_until_a_worker_runs
     job = row(f"simulation_run:{run_id}")
     assert (job.state, job.attempts, job.completions) == ("done", 1, 1)
     assert queue_rows("simulation_run") == []  # procrastinate forgets a job that succeeded; the row stays
+    assert row("timer_sweep").completions >= 1  # a worker sweeps on start: what fell due meanwhile fires
 
 
 def test_a_job_of_a_killed_worker_is_run_again_by_another_and_completes_once(app, client, analyst):  # noqa: F811

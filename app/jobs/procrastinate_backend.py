@@ -138,11 +138,17 @@ def wake_at(due: datetime) -> None:
 
 async def run_worker(app, concurrency: int = 2, wait: bool = True, **options) -> None:
     """Run a worker until it is stopped (SIGINT/SIGTERM), or with ``wait=False`` until the queue
-    is empty. Jobs a killed worker left «doing» are put back first."""
+    is empty. Jobs a killed worker left «doing» are put back first, and a sweep is queued: what
+    fell due while no worker ran fires now, once (workers starting together share the one sweep)."""
     queue = queue_app(app)
     stalled = float(app.config["VITRINA_JOBS_STALLED_SECONDS"])
     async with queue.open_async():
         await recover_stalled(app, queue)
+        try:
+            await queue.configure_task(str(JobKind.TIMER_SWEEP), queueing_lock="sweep:start",
+                                       lock=SWEEP_LOCK).defer_async()
+        except AlreadyEnqueued:
+            pass
         await queue.run_worker_async(queues=[QUEUE], concurrency=concurrency, wait=wait,
                                      update_heartbeat_interval=max(stalled / 3, 0.5),
                                      stalled_worker_timeout=stalled, delete_jobs="successful", **options)
