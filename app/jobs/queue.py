@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy.engine import make_url
 
 from ..extensions import db
 from ..models import BackgroundJob
@@ -29,8 +30,8 @@ def backend(app=None) -> str:
         if chosen not in (PROCRASTINATE, INPROCESS):
             raise ValueError(f"VITRINA_JOBS must be {PROCRASTINATE!r} or {INPROCESS!r}, not {chosen!r}")
         return chosen
-    with app.app_context():
-        return PROCRASTINATE if db.engine.dialect.name == "postgresql" else INPROCESS
+    database = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    return PROCRASTINATE if database == "postgresql" else INPROCESS
 
 
 def in_process(app=None) -> bool:
