@@ -134,7 +134,7 @@ def _page(task, instance, schema, values, errors, *, draft=None, status=200, fai
         f.remarks = answering.by_field.get(f.name, [])
     return render_template(
         template, **extras, task=task, instance=instance, schema=schema, errors=errors, summary=summary,
-        sections=built, draft=draft, remarks=remarks_history(instance, current_user),
+        sections=built, draft=draft, remarks=remarks_history(instance, current_user, answering),
         shows=decides_on(instance, schema), answering=answering,
         now=now, due_state=deadline_state(task, now), stand_in=on_behalf_of(current_user, task),
         papers=task_papers.offer(task.form), failure=failure), status
