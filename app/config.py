@@ -47,13 +47,18 @@ def defaults(instance_path: str) -> dict:
         "VITRINA_SIMULATION_RUNS_PER_USER": 1,
         "VITRINA_SIMULATION_RUNS": 2,
         "VITRINA_SIMULATION_STALE_MINUTES": 10,
+        # Days the clock runs ahead of the wall clock: 0 in production; a rehearsal installation
+        # sets it to see what the deadlines do (app/clock.py ShiftedClock).
+        "VITRINA_CLOCK_SHIFT_DAYS": 0,
     }
 
 
+# Texts that an environment variable of the same name may set.
+TEXT_KEYS = ("VITRINA_SMTP_URL", "VITRINA_BASE_URL")
 # Whole numbers that an environment variable of the same name may set.
 INTEGER_KEYS = ("VITRINA_MAX_UPLOAD_MB", "VITRINA_MAX_JSON_KB", "VITRINA_MAX_DRAFT_KB",
                 "VITRINA_SIMULATION_RUNS_PER_USER", "VITRINA_SIMULATION_RUNS", "VITRINA_SIMULATION_STALE_MINUTES",
-                "VITRINA_ENGINE_WORKERS")
+                "VITRINA_ENGINE_WORKERS", "VITRINA_CLOCK_SHIFT_DAYS")
 
 
 def from_environment() -> dict:
@@ -68,6 +73,9 @@ def from_environment() -> dict:
         config["VITRINA_TRUSTED_PROXIES"] = int(proxies)
     if waits := os.environ.get("VITRINA_CLIENT_WAITS"):
         config["VITRINA_CLIENT_WAITS"] = json.loads(waits)
+    for key in TEXT_KEYS:
+        if text := os.environ.get(key, "").strip():
+            config[key] = text
     for key in INTEGER_KEYS:
         if text := os.environ.get(key, "").strip():
             if not text.isdigit():
