@@ -47,6 +47,8 @@ def defaults(instance_path: str) -> dict:
         "VITRINA_SIMULATION_RUNS_PER_USER": 1,
         "VITRINA_SIMULATION_RUNS": 2,
         "VITRINA_SIMULATION_STALE_MINUTES": 10,
+        # /metrics: loopback only without a token; with one, its bearer only (app/views/metrics.py).
+        "VITRINA_METRICS_TOKEN": None,
     }
 
 
@@ -62,6 +64,8 @@ def from_environment() -> dict:
         config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(url)
     if secret := os.environ.get("VITRINA_SECRET_KEY"):
         config["SECRET_KEY"] = secret
+    if token := os.environ.get("VITRINA_METRICS_TOKEN", "").strip():
+        config["VITRINA_METRICS_TOKEN"] = token
     if (secure := os.environ.get("VITRINA_SECURE_COOKIES")) is not None:
         config["SESSION_COOKIE_SECURE"] = secure.strip().lower() in ("1", "true", "yes", "on")
     if proxies := os.environ.get("VITRINA_TRUSTED_PROXIES"):
