@@ -70,6 +70,11 @@ def configure(fmt: str, level: int = logging.INFO, stream=None) -> logging.Handl
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic's env.py (any `db upgrade` or stamp in this process) disables every logger that
+    # existed before it; serving logs them all again.
+    for logger in logging.root.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
     # The readiness check asks Alembic for the schema's revision on every probe; its notes of
     # which dialect it uses would be most of the log.
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
