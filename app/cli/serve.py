@@ -50,13 +50,16 @@ def serve_command(host, port, threads, workers, socket_fd, process_index):
         sys.exit(_supervise(host, port, threads, workers))
     _configure_logs("text")
     app = current_app._get_current_object()
-    background = start_background(app, process_index)
     if socket_fd is None:
-        click.echo(f"Витрина: http://{host}:{port}/")
+        sock = _bind(host, port)
+        click.echo(f"Витрина: http://{host}:{sock.getsockname()[1]}/")
+    else:
+        sock = socket.socket(fileno=socket_fd)
+    background = start_background(app, process_index)
     # A SIGTERM from the supervisor (or systemd) unwinds waitress's loop, so the finally runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        _waitress(app, host, port, threads, socket_fd)
+        _waitress(app, sock, threads)
     finally:
         stop_background(background)
 
@@ -93,12 +96,17 @@ def _refuse_sqlite(workers: int) -> None:
             "по одному). Для нескольких процессов укажите PostgreSQL: VITRINA_DATABASE_URL=postgresql://…")
 
 
-def _supervise(host: str, port: int, threads: int, workers: int) -> int:
-    from ..ops.supervisor import Supervisor, bind
+def _bind(host: str, port: int) -> socket.socket:
+    from ..ops.supervisor import bind
     try:
-        sock = bind(host, port)
+        return bind(host, port)
     except OSError as exc:
         raise click.UsageError(f"--port {port}: адрес {host}:{port} занят или недоступен ({exc.strerror})") from exc
+
+
+def _supervise(host: str, port: int, threads: int, workers: int) -> int:
+    from ..ops.supervisor import Supervisor
+    sock = _bind(host, port)
     bound_host, bound_port = sock.getsockname()[:2]
     click.echo(f"Витрина: http://{bound_host}:{bound_port}/ ({workers} веб-процессов)")
     db.engine.dispose()  # the children open their own connections
@@ -110,12 +118,9 @@ def _supervise(host: str, port: int, threads: int, workers: int) -> int:
     return Supervisor(sock, workers, command, env={**os.environ, **env}).run()
 
 
-def _waitress(app, host: str, port: int, threads: int, socket_fd: int | None) -> None:
+def _waitress(app, sock: socket.socket, threads: int) -> None:
     from waitress import serve
     # waitress buffers a whole body before the app sees it: it stops reading a little above the
     # app's own limit, which answers in between with its Russian 413.
     body_limit = app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024
-    if socket_fd is not None:
-        serve(app, sockets=[socket.socket(fileno=socket_fd)], threads=threads, max_request_body_size=body_limit)
-    else:
-        serve(app, host=host, port=port, threads=threads, max_request_body_size=body_limit)
+    serve(app, sockets=[sock], threads=threads, max_request_body_size=body_limit)
