@@ -143,3 +143,17 @@ def test_serve_refuses_several_web_processes_on_sqlite(app):
     result = app.test_cli_runner().invoke(args=["serve", "--workers", "2"])
     assert result.exit_code == 2
     assert "только один веб-процесс" in result.output and "VITRINA_DATABASE_URL" in result.output
+
+
+def test_a_completion_through_the_api_logs_the_application_its_task_belongs_to(app, client, users, model, json_log):
+    from app.api import tokens
+    from app.demo.samples import sample
+    instance = start_process("marketplace_support", actor="client", region="77", company_name="ООО «Ромашка»",
+                             company_inn="7707083893")
+    task = task_named(instance, "Подача Заявки")
+    secret = tokens.issue(users["client77"], "тест")[1]
+    response = client.post(f"/api/v1/tasks/{task.task_id}/complete", json={"data": sample(task.form)},
+                           headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200
+    line = [json.loads(x) for x in json_log.getvalue().splitlines() if '"vitrina.request"' in x][-1]
+    assert (line["status"], line["application_id"], line["user_id"]) == (200, instance.id, users["client77"].id)
