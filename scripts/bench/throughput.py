@@ -205,6 +205,19 @@ def load(port: int, tokens: dict, samples: dict, clients: int, applications: int
     return {"wall": wall, "completions": [s for c in workers for s in c.completions], "failures": failures}
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of ``pid`` and every process under it: the web processes and their
+    model-code workers, so a run's CPU per application can be compared whatever else loads the machine."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(tree_cpu_seconds(int(child)) for child in children)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
@@ -250,8 +263,9 @@ def main():
                 # Warm-up, not counted: every process parses the model and starts its model-code
                 # workers on its first applications; 2 per client and process reach each of them.
                 load(server.port, tokens, samples, args.clients, args.warmup * workers)
-                t_run = time.perf_counter()
+                t_run, cpu = time.perf_counter(), tree_cpu_seconds(server.process.pid)
                 run = load(server.port, tokens, samples, args.clients, args.applications)
+                cpu = tree_cpu_seconds(server.process.pid) - cpu
             finally:
                 t_stop = time.perf_counter()
                 server.stop()
@@ -263,6 +277,8 @@ def main():
             print(f"web processes {workers}: {rate:.2f} apps/s ({run['wall']:.1f} s), completion "
                   f"p50 {percentile(done, 0.5) * 1000:.1f} ms, p95 {percentile(done, 0.95) * 1000:.1f} ms, "
                   f"failed requests {len(run['failures'])}")
+            print(f"  web processes' CPU {cpu / args.applications * 1000:.0f} ms per application; "
+                  f"machine load average {os.getloadavg()[0]:.1f} at the end of the run")
             for failure in run["failures"][:3]:
                 print(f"  failed: {failure}")
         ratios = [f"{n}/1 {results[n] / results[1]:.2f}x" for n in counts if n != 1 and 1 in results]
