@@ -54,6 +54,8 @@ def serve_command(host, port, threads, workers, socket_fd, process_index):
         sock = _bind(host, port)
         click.echo(f"Витрина: http://{host}:{sock.getsockname()[1]}/")
     else:
+        from ..ops.supervisor import die_with_parent
+        die_with_parent()
         sock = socket.socket(fileno=socket_fd)
     background = start_background(app, process_index)
     # A SIGTERM from the supervisor (or systemd) unwinds waitress's loop, so the finally runs.

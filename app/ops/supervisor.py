@@ -110,6 +110,17 @@ class Supervisor:
         self.sock.close()
 
 
+def die_with_parent() -> None:
+    """In a web process: SIGTERM when the supervisor dies, even by SIGKILL, so no web process is
+    left serving the socket on its own (Linux; elsewhere nothing happens)."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _forget(pid: int, metrics_dir: str | None) -> None:
     """Live gauges of a dead process leave the sums (counters and histograms stay counted)."""
     from prometheus_client import multiprocess
