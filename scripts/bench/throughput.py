@@ -105,8 +105,12 @@ class Server:
         self.err = open(Path(log_dir) / f"serve-{workers}.err", "w+")
         self.process = subprocess.Popen([*VITRINA, "serve", "--workers", str(workers), "--port", "0"], cwd=ROOT,
                                         env=env, stdout=self.out, stderr=self.err, stdin=subprocess.DEVNULL)
-        self.port = self._wait_for_port()
-        self._wait_ready()
+        try:
+            self.port = self._wait_for_port()
+            self._wait_ready()
+        except BaseException:
+            self.stop()  # a server that never got ready is not left behind
+            raise
 
     def _wait_for_port(self) -> int:
         deadline = time.monotonic() + 60
