@@ -96,6 +96,26 @@ def test_a_completion_and_a_conflict_are_counted_and_scraped(app, client, model)
     assert "vitrina_jobs" in scraped  # the jobs gauge is there, empty while no job table exists
 
 
+def test_the_sweep_counts_the_timers_it_fires_their_lag_and_the_breaches(app, model, clock):
+    from datetime import timedelta
+    from app.deadlines.sweep import fire_due_timers
+    instance = complete(start_process("marketplace_support", actor="client", region="77",
+                                      company_name="ООО «Ромашка»", company_inn="7707083893"), "Подача Заявки")
+    task = task_named(instance, "Проверка Заявки в ЦПЭ")
+    fired = _sample("vitrina_timers_fired_total", {"effect": "signal"})
+    lags = _sample("vitrina_timer_lag_seconds_count", {"effect": "signal"})
+    late = _sample("vitrina_timer_lag_seconds_bucket", {"effect": "signal", "le": "60.0"})
+    breaches = _sample("vitrina_deadline_breaches_total", {})
+    clock.set(task.normative_due + timedelta(minutes=10))  # the indicative and the normative deadline
+    fire_due_timers(clock.now())
+    assert _sample("vitrina_timers_fired_total", {"effect": "signal"}) == fired + 2
+    assert _sample("vitrina_timer_lag_seconds_count", {"effect": "signal"}) == lags + 2
+    assert _sample("vitrina_timer_lag_seconds_bucket", {"effect": "signal", "le": "60.0"}) == late  # both late
+    assert _sample("vitrina_deadline_breaches_total", {}) == breaches + 1
+    fire_due_timers(clock.now())  # nothing is due any more: nothing counted twice
+    assert _sample("vitrina_deadline_breaches_total", {}) == breaches + 1
+
+
 def test_a_request_id_is_taken_from_the_caller_or_made_and_echoed(app, client):
     assert client.get("/healthz", headers={"X-Request-Id": "lb-42.a"}).headers["X-Request-Id"] == "lb-42.a"
     made = client.get("/healthz", headers={"X-Request-Id": "bad id {\"x\": 1}" + "x" * 80}).headers["X-Request-Id"]

@@ -110,7 +110,7 @@ def _supervise(host: str, port: int, threads: int, workers: int) -> int:
     from ..ops.supervisor import Supervisor
     sock = _bind(host, port)
     bound_host, bound_port = sock.getsockname()[:2]
-    click.echo(f"Витрина: http://{bound_host}:{bound_port}/ ({workers} веб-процессов)")
+    click.echo(f"Витрина: http://{bound_host}:{bound_port}/ (веб-процессов: {workers})")
     db.engine.dispose()  # the children open their own connections
 
     def command(index: int, fd: int) -> list[str]:
