@@ -57,7 +57,7 @@ def serve_command(host, port, threads, workers, socket_fd, process_index):
         from ..ops.supervisor import die_with_parent
         die_with_parent()
         sock = socket.socket(fileno=socket_fd)
-    background = start_background(app, process_index)
+    background = start_background(app, process_index, supervised=socket_fd is not None)
     # A SIGTERM from the supervisor (or systemd) unwinds waitress's loop, so the finally runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -68,12 +68,16 @@ def serve_command(host, port, threads, workers, socket_fd, process_index):
 
 # -- background work: in one process only --------------------------------------------------
 # The Alarm (timer sweep and e-mail delivery) runs in the single web process, or in web process 0
-# of `--workers N`; never N times. This is the one place that starts it.
-def start_background(app, process_index: int):
+# of `--workers N`; never N times. This is the one place that starts it. The other web processes'
+# saves do not wake it (their timers are not in its process), so it looks more often on its own.
+SUPERVISED_SAFETY_SECONDS = 30
+
+
+def start_background(app, process_index: int, supervised: bool):
     if process_index != 0:
         return None
     from ..deadlines.alarm import Alarm
-    alarm = Alarm(app)
+    alarm = Alarm(app, **({"safety_seconds": SUPERVISED_SAFETY_SECONDS} if supervised else {}))
     alarm.start()
     return alarm
 
