@@ -96,6 +96,21 @@ def test_a_completion_and_a_conflict_are_counted_and_scraped(app, client, model)
     assert "vitrina_jobs" in scraped  # the jobs gauge is there, empty while no job table exists
 
 
+def test_jobs_by_state_are_read_from_the_job_table_when_there_is_one(app, client):
+    from sqlalchemy import text
+    from app.ops.metrics import jobs_by_state
+    assert jobs_by_state(db.session) == {}  # no job table: no figure and no error
+    db.session.execute(text("CREATE TABLE procrastinate_jobs (id integer PRIMARY KEY, status varchar(20))"))
+    db.session.execute(text("INSERT INTO procrastinate_jobs VALUES (1, 'todo'), (2, 'todo'), (3, 'failed')"))
+    db.session.commit()
+    try:
+        assert jobs_by_state(db.session) == {"todo": 2, "failed": 1}
+        assert 'vitrina_jobs{state="todo"} 2.0' in client.get("/metrics").get_data(as_text=True)
+    finally:
+        db.session.execute(text("DROP TABLE procrastinate_jobs"))
+        db.session.commit()
+
+
 def test_the_sweep_counts_the_timers_it_fires_their_lag_and_the_breaches(app, model, clock):
     from datetime import timedelta
     from app.deadlines.sweep import fire_due_timers

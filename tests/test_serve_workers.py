@@ -64,7 +64,7 @@ def _wait_for(what, seconds: float, message: str):
     raise AssertionError(message)
 
 
-def test_two_web_processes_serve_one_port_sum_their_metrics_and_stop_on_sigterm(pg_env, tmp_path):
+def test_two_web_processes_serve_one_port_sum_their_metrics_survive_a_kill_and_stop_on_sigterm(pg_env, tmp_path):
     out, err = open(tmp_path / "serve.out", "w+"), open(tmp_path / "serve.err", "w+")
     # Port 0: the supervisor binds a free loopback port and prints it.
     server = subprocess.Popen([*VITRINA, "serve", "--workers", "2", "--port", "0", "--threads", "4"], cwd=ROOT,
@@ -91,6 +91,15 @@ def test_two_web_processes_serve_one_port_sum_their_metrics_and_stop_on_sigterm(
             count = re.search(rb'vitrina_request_duration_seconds_count\{endpoint="health\.healthz",method="GET",'
                               rb'status="200"\} (\S+)', body)
             assert count and float(count.group(1)) == 20.0
+        # A web process killed outright is replaced, and what it had counted stays in the sums.
+        killed = next(pid for pid in _children(server.pid)
+                      if Path(f"/proc/{pid}/cmdline").read_bytes().endswith(b"--process-index\x001\x00"))
+        os.kill(killed, signal.SIGKILL)
+        _wait_for(lambda: len(set(_children(server.pid)) - {killed}) == 2, 30, "the killed process was not replaced")
+        _wait_for(ready, 60, "not ready after the restart")
+        status, body = _get(f"{base}/metrics")
+        assert float(re.search(rb'vitrina_request_duration_seconds_count\{endpoint="health\.healthz",method="GET",'
+                               rb'status="200"\} (\S+)', body).group(1)) == 20.0
         children = _children(server.pid)
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
