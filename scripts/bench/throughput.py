@@ -222,6 +222,13 @@ def tree_cpu_seconds(pid: int) -> float:
     return total + sum(tree_cpu_seconds(int(child)) for child in children)
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores from /proc/stat: how busy the whole machine was."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
@@ -267,9 +274,10 @@ def main():
                 # Warm-up, not counted: every process parses the model and starts its model-code
                 # workers on its first applications; 2 per client and process reach each of them.
                 load(server.port, tokens, samples, args.clients, args.warmup * workers)
-                t_run, cpu = time.perf_counter(), tree_cpu_seconds(server.process.pid)
+                t_run, cpu, machine = time.perf_counter(), tree_cpu_seconds(server.process.pid), machine_cpu()
                 run = load(server.port, tokens, samples, args.clients, args.applications)
                 cpu = tree_cpu_seconds(server.process.pid) - cpu
+                busy = (machine_cpu()[0] - machine[0]) / max(machine_cpu()[1] - machine[1], 1)
             finally:
                 t_stop = time.perf_counter()
                 server.stop()
@@ -281,8 +289,9 @@ def main():
             print(f"web processes {workers}: {rate:.2f} apps/s ({run['wall']:.1f} s), completion "
                   f"p50 {percentile(done, 0.5) * 1000:.1f} ms, p95 {percentile(done, 0.95) * 1000:.1f} ms, "
                   f"failed requests {len(run['failures'])}")
-            print(f"  web processes' CPU {cpu / args.applications * 1000:.0f} ms per application; "
-                  f"machine load average {os.getloadavg()[0]:.1f} at the end of the run")
+            print(f"  web processes' CPU {cpu / args.applications * 1000:.0f} ms per application, "
+                  f"{cpu / run['wall']:.2f} cores; the machine's cores {busy:.0%} busy during the run "
+                  f"(load average {os.getloadavg()[0]:.1f} at its end)")
             for failure in run["failures"][:3]:
                 print(f"  failed: {failure}")
         ratios = [f"{n}/1 {results[n] / results[1]:.2f}x" for n in counts if n != 1 and 1 in results]
