@@ -51,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     subscribe(app, Hook.SAVED, on_saved)
     subscribe(app, Hook.DEPLOYING, refuse_broken_scenarios)
 
+    from .ops import requests as ops_requests
+    ops_requests.init_app(app)
     from . import views
     views.init_app(app)
     from . import api

@@ -50,6 +50,8 @@ def defaults(instance_path: str) -> dict:
         # Days the clock runs ahead of the wall clock: 0 in production; a rehearsal installation
         # sets it to see what the deadlines do (app/clock.py ShiftedClock).
         "VITRINA_CLOCK_SHIFT_DAYS": 0,
+        # /metrics: loopback only without a token; with one, its bearer only (app/views/metrics.py).
+        "VITRINA_METRICS_TOKEN": None,
     }
 
 
@@ -67,6 +69,8 @@ def from_environment() -> dict:
         config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(url)
     if secret := os.environ.get("VITRINA_SECRET_KEY"):
         config["SECRET_KEY"] = secret
+    if token := os.environ.get("VITRINA_METRICS_TOKEN", "").strip():
+        config["VITRINA_METRICS_TOKEN"] = token
     if (secure := os.environ.get("VITRINA_SECURE_COOKIES")) is not None:
         config["SESSION_COOKIE_SECURE"] = secure.strip().lower() in ("1", "true", "yes", "on")
     if proxies := os.environ.get("VITRINA_TRUSTED_PROXIES"):

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..forms.input import read_form
 from ..forms.render import error_label, initial_values, sections, widget_of
 from ..models import OpenTask, ProcessInstance
+from ..ops.requests import concerns
 from ..paperwork import task_papers
 from ..roadmap import prefill as roadmap_prefill
 from ..roles import Role
@@ -109,7 +110,7 @@ def _keep(task, instance, schema, data, uploads, action):
 
 def _task_for_user(task_id: str) -> tuple[OpenTask, ProcessInstance]:
     try:
-        return submission.actionable(current_user, task_id)
+        task, instance = submission.actionable(current_user, task_id)
     except TaskAlreadyDone:
         abort(make_response(*_already_done()))
     except NotFound:
@@ -119,6 +120,8 @@ def _task_for_user(task_id: str) -> tuple[OpenTask, ProcessInstance]:
                                             text=f"{exc}."), 403))
     except NotAllowed:
         abort(403)
+    concerns(instance.id)  # for the request's log lines: a task's URL does not name its application
+    return task, instance
 
 
 def _page(task, instance, schema, values, errors, *, draft=None, status=200, failure=None):
