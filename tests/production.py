@@ -101,7 +101,7 @@ class Installation:
             if self.processes[name].poll() is not None:
                 raise AssertionError(f"{name} exited: {self.log(name)[-3000:]}")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.ports[name]}/login", timeout=2) as answer:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.ports[name]}/readyz", timeout=2) as answer:
                     if answer.status == 200:
                         return
             except (OSError, urllib.error.URLError):
