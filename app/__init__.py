@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import event
 
 from . import config as app_config, secret_key
-from .clock import SystemClock
+from .clock import ShiftedClock, SystemClock
 from .extensions import csrf, db, login_manager, migrate
 from .workflow.runtime import Runtime
 
@@ -37,6 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
     clock = app.config.get("VITRINA_CLOCK") or SystemClock()
+    if shift := app.config.get("VITRINA_CLOCK_SHIFT_DAYS"):
+        clock = ShiftedClock(timedelta(days=shift), clock)
     from .workflow.calendar_overrides import load_overrides
     app.extensions["vitrina"] = Runtime.create(
         clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides, isolated=app.config["VITRINA_ENGINE_ISOLATION"],
@@ -48,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     subscribe(app, Hook.SAVED, on_saved)
     subscribe(app, Hook.DEPLOYING, refuse_broken_scenarios)
 
+    from .ops import requests as ops_requests
+    ops_requests.init_app(app)
     from . import views
     views.init_app(app)
     from . import api

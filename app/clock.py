@@ -21,6 +21,17 @@ class SystemClock:
         return datetime.now(timezone.utc)
 
 
+class ShiftedClock:
+    """Wall-clock time a fixed offset ahead: a rehearsal installation (training, staging, the
+    multi-process tests) that lives days in the future, so its deadlines fall due now."""
+
+    def __init__(self, offset: timedelta, base: Clock | None = None):
+        self.offset, self.base = offset, base or SystemClock()
+
+    def now(self) -> datetime:
+        return self.base.now() + self.offset
+
+
 class VirtualClock:
     """A clock that stands still until it is moved."""
 

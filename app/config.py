@@ -56,13 +56,20 @@ def defaults(instance_path: str) -> dict:
         "VITRINA_SIMULATION_RUNS_PER_USER": 1,
         "VITRINA_SIMULATION_RUNS": 2,
         "VITRINA_SIMULATION_STALE_MINUTES": 10,
+        # Days the clock runs ahead of the wall clock: 0 in production; a rehearsal installation
+        # sets it to see what the deadlines do (app/clock.py ShiftedClock).
+        "VITRINA_CLOCK_SHIFT_DAYS": 0,
+        # /metrics: loopback only without a token; with one, its bearer only (app/views/metrics.py).
+        "VITRINA_METRICS_TOKEN": None,
     }
 
 
+# Texts that an environment variable of the same name may set.
+TEXT_KEYS = ("VITRINA_SMTP_URL", "VITRINA_BASE_URL")
 # Whole numbers that an environment variable of the same name may set.
 INTEGER_KEYS = ("VITRINA_MAX_UPLOAD_MB", "VITRINA_MAX_JSON_KB", "VITRINA_MAX_DRAFT_KB",
                 "VITRINA_SIMULATION_RUNS_PER_USER", "VITRINA_SIMULATION_RUNS", "VITRINA_SIMULATION_STALE_MINUTES",
-                "VITRINA_ENGINE_WORKERS", "VITRINA_JOBS_STALLED_SECONDS")
+                "VITRINA_ENGINE_WORKERS", "VITRINA_JOBS_STALLED_SECONDS", "VITRINA_CLOCK_SHIFT_DAYS")
 
 
 def from_environment() -> dict:
@@ -71,12 +78,17 @@ def from_environment() -> dict:
         config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(url)
     if secret := os.environ.get("VITRINA_SECRET_KEY"):
         config["SECRET_KEY"] = secret
+    if token := os.environ.get("VITRINA_METRICS_TOKEN", "").strip():
+        config["VITRINA_METRICS_TOKEN"] = token
     if (secure := os.environ.get("VITRINA_SECURE_COOKIES")) is not None:
         config["SESSION_COOKIE_SECURE"] = secure.strip().lower() in ("1", "true", "yes", "on")
     if proxies := os.environ.get("VITRINA_TRUSTED_PROXIES"):
         config["VITRINA_TRUSTED_PROXIES"] = int(proxies)
     if waits := os.environ.get("VITRINA_CLIENT_WAITS"):
         config["VITRINA_CLIENT_WAITS"] = json.loads(waits)
+    for key in TEXT_KEYS:
+        if text := os.environ.get(key, "").strip():
+            config[key] = text
     for key in INTEGER_KEYS:
         if text := os.environ.get(key, "").strip():
             if not text.isdigit():

@@ -184,6 +184,13 @@ class TimerEffect(StrEnum):
     ADVANCE = "advance"
 
 
+class ConflictReason(StrEnum):
+    """Why a change was refused with 409 (the conflicts metric's label)."""
+
+    CONCURRENT_UPDATE = "concurrent_update"  # the application's revision moved on meanwhile
+    TASK_DONE = "task_done"  # the task was completed or withdrawn meanwhile
+
+
 class DeliveryState(StrEnum):
     PENDING = "pending"
     SENT = "sent"

@@ -163,3 +163,13 @@ def test_the_api_gives_the_rework_the_questionnaire_as_filed_and_the_remarks_by_
     assert detail["initial_data"] == {} and detail["remarks"] is None
     field = detail["form_schema"]["properties"]["field_remarks"]["items"]["properties"]["field"]
     assert "website" in field["enum"] and "Сайт компании" in field["x-enum-titles"]
+
+
+def test_the_rework_page_shows_the_remarks_it_answers_once_and_earlier_rounds_below(client, users, filed):
+    complete(filed, CHECK, actor="cpe77@test.ru", decision="remarks", comment="Первый круг замечаний")
+    complete(filed, REWORK, actor="client77@test.ru", answer="Исправили")
+    complete(filed, CHECK, actor="cpe77@test.ru", decision="remarks", comment="Второй круг замечаний")
+    html = page(client, "client77@test.ru", get_instance(filed.id), REWORK)
+    assert html.count("Второй круг замечаний") == 1  # on top only, not again in the history
+    history = html[html.index('id="remarks"'):]
+    assert "Прежние замечания и комментарии" in history and "Первый круг замечаний" in history

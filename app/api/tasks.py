@@ -16,6 +16,7 @@ from ..applications.documents import UploadRejected, file_fields, store_upload
 from ..extensions import db
 from ..forms.render import with_options
 from ..models import ProcessInstance
+from ..ops.requests import concerns
 from ..tasks import claims, submission
 from ..tasks.drafts import load_draft, save_draft
 from ..tasks.rights import on_behalf_of
@@ -137,6 +138,7 @@ def complete(task_id: str):
     user = caller()
     data = object_field(json_object(), "data")
     instance = submission.submit(user, task_id, data)
+    concerns(instance.id)
     instance = applications.visible_instance(user, instance.id) or instance
     return application_resource(instance, applications.open_tasks_of(instance.id),
                                 applications.history_of(instance.id), runtime().clock.now())
@@ -144,11 +146,14 @@ def complete(task_id: str):
 
 def _actionable(task_id: str, user):
     """The open task and its application, if ``user`` may act on it (``submission.actionable``)."""
-    return submission.actionable(user, task_id)
+    task, instance = submission.actionable(user, task_id)
+    concerns(instance.id)
+    return task, instance
 
 
 def _current(task_id: str) -> dict:
     task, instance = claims.load_task(task_id, caller())
+    concerns(instance.id)
     return task_resource(task, runtime().clock.now(), instance)
 
 

@@ -62,12 +62,15 @@ class OpenRemarks:
         return text.strip() if isinstance(text, str) and text.strip() else None
 
 
-def remarks_history(instance: ProcessInstance, user) -> list[Remark]:
+def remarks_history(instance: ProcessInstance, user, answering: "OpenRemarks | None" = None) -> list[Remark]:
+    """What was said on the application, oldest first; the round a rework answers is left out,
+    since the task page shows it on top and beside the fields."""
+    shown = {answering.entry.id, answering.forwarded.id if answering.forwarded else None} if answering else set()
     client_only = user.has_role(Role.CLIENT) and len(user.roles) == 1
     result = []
     for entry in casefile.entries(instance.id):
-        if entry.form is None or entry.kind == CaseKind.DECISION:  # a table's outputs say nothing to a person
-            continue
+        if entry.form is None or entry.kind == CaseKind.DECISION or entry.id in shown:
+            continue  # a table's outputs say nothing to a person
         data = entry.data or {}
         decision = data.get("decision")
         to_client = entry.role == Role.CPE or (entry.kind in TO_CLIENT_THROUGH_CPE and decision == "remarks")

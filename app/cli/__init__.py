@@ -10,10 +10,11 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
+from .serve import serve_command
+from .worker import worker_command
 from .users import users_group
 from ..scenarios.cli import test_model_command
 from .versions import migrate_command, versions_group
-from .worker import worker_command
 from ..dates import fmt_datetime
 from ..engine import ModelInvalid
 from ..extensions import db
@@ -212,39 +213,6 @@ def setup_command(demo):
             click.echo("Демо-данные созданы")
         if created_users := seed_demo_users():
             click.echo(f"Демо-пользователи созданы: {created_users} (пароль {DEMO_PASSWORD}, список в README)")
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-@with_appcontext
-def serve_command(host, port, threads):
-    """Запустить веб-приложение и планировщик сроков (waitress)."""
-    import logging
-    from waitress import serve
-    from ..deadlines.alarm import Alarm
-    from ..secret_key import InsecureSecretKey, refuse_insecure
-    try:
-        refuse_insecure(current_app.config)
-    except InsecureSecretKey as exc:
-        _fail(str(exc))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = current_app._get_current_object()
-    from ..jobs.queue import in_process
-    # On the job queue (PostgreSQL) `vitrina worker` sweeps and delivers; here only the in-process backend.
-    alarm = Alarm(app) if in_process(app) else None
-    if alarm:
-        alarm.start()
-    click.echo(f"Витрина: http://{host}:{port}/")
-    # waitress buffers a whole body before the app sees it: it stops reading a little above the
-    # app's own limit, which answers in between with its Russian 413.
-    body_limit = app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024
-    try:
-        serve(app, host=host, port=port, threads=threads, max_request_body_size=body_limit)
-    finally:
-        if alarm:
-            alarm.shutdown()
 
 
 COMMANDS = [serve_command, check_command, deploy_command, versions_group, start_command, instances_command,

@@ -14,6 +14,7 @@ from ..calendar import MOSCOW
 from ..extensions import db
 from ..models import Breach, OpenTask
 from ..notifications import recipients, texts
+from ..ops import metrics
 from ..notifications.outbox import rows_for, write
 from ..roles import Role
 from ..upsert import insert_ignoring_duplicates
@@ -80,7 +81,9 @@ class Batch:
 
     def write(self) -> None:
         if self.breaches:
-            db.session.execute(insert_ignoring_duplicates(Breach, ["timer_task_id"]), self.breaches)
+            result = db.session.execute(insert_ignoring_duplicates(Breach, ["timer_task_id"]), self.breaches)
+            # A breach another path already registered is ignored here, and not counted again.
+            metrics.breaches(result.rowcount if result.rowcount >= 0 else len(self.breaches))
         for column, task_ids in ((OpenTask.breached_at, self.breached), (OpenTask.warned_at, self.warned)):
             if task_ids:
                 db.session.execute(update(OpenTask).where(OpenTask.task_id.in_(task_ids), column.is_(None))

@@ -22,6 +22,7 @@ from sqlalchemy import insert, select, update
 from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance, Timer
 from ..notifications import recipients
+from ..ops import metrics
 from ..statuses import AuditAction, TimerEffect, TimerState
 from ..workflow.errors import ConcurrentUpdate
 from ..workflow.instances import SYSTEM, advance_instance
@@ -71,6 +72,7 @@ def _record_signals(now: datetime, report: SweepReport) -> None:
                 _record(timers, now, report)
         db.session.commit()
         report.signals += len(timers)
+        metrics.timers_fired(TimerEffect.SIGNAL, now, [t.due_at for t in timers])
 
 
 def _record(timers: list[Timer], now: datetime, report: SweepReport) -> None:
@@ -115,11 +117,20 @@ def _advance_instances(now: datetime, report: SweepReport) -> None:
         after = ids[-1]
         for instance_id in ids:
             try:
+                dues = _due_to_advance(instance_id, now)
                 if advance_instance(instance_id, due_before=now) is not None:
                     report.instances += 1
+                    metrics.timers_fired(TimerEffect.ADVANCE, now, dues)
             except ConcurrentUpdate:
                 db.session.rollback()  # another sweep or a person moved it first: nothing is lost
             except Exception:  # one broken instance is logged, the sweep goes on
                 db.session.rollback()
                 report.failed.append(instance_id)
                 log.exception("firing the timers of application %s failed", instance_id)
+
+
+def _due_to_advance(instance_id: int, now: datetime) -> list[datetime]:
+    """The due times of the instance's timers that advancing it now will fire (for the metrics)."""
+    return list(db.session.scalars(select(Timer.due_at).where(
+        Timer.instance_id == instance_id, Timer.state == TimerState.WAITING, Timer.effect == TimerEffect.ADVANCE,
+        Timer.due_at < now)))

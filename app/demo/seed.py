@@ -104,8 +104,19 @@ def _complete(instance, element_id: str, data: dict | None = None) -> bool:
                                                     OpenTask.element_id == element_id))
     if task is None:
         return False
-    complete_task(instance.id, task.task_id, sample(task.form) if data is None else data, actor="demo")
+    complete_task(instance.id, task.task_id, sample(task.form) if data is None else data,
+                  actor=_demo_actor(task.role, instance))
     return True
+
+
+def _demo_actor(role: str | None, instance) -> str:
+    """The demo user of the task's lane, so the demo's history names people; «demo» (shown as
+    the system) where the demo has no such user, as for the companies without a client account."""
+    for email, _name, roles, region, inn, _company in DEMO_USERS:
+        if role in roles and len(roles) == 1 and region in (None, instance.region) \
+                and inn in (None, instance.company_inn):
+            return email
+    return "demo"
 
 
 # One password for every demo account: they exist to be tried, and are listed in the README.

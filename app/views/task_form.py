@@ -22,6 +22,7 @@ from ..extensions import db
 from ..forms.input import read_form
 from ..forms.render import error_label, initial_values, sections, widget_of
 from ..models import OpenTask, ProcessInstance
+from ..ops.requests import concerns
 from ..paperwork import task_papers
 from ..roadmap import prefill as roadmap_prefill
 from ..roles import Role
@@ -109,7 +110,7 @@ def _keep(task, instance, schema, data, uploads, action):
 
 def _task_for_user(task_id: str) -> tuple[OpenTask, ProcessInstance]:
     try:
-        return submission.actionable(current_user, task_id)
+        task, instance = submission.actionable(current_user, task_id)
     except TaskAlreadyDone:
         abort(make_response(*_already_done()))
     except NotFound:
@@ -119,6 +120,8 @@ def _task_for_user(task_id: str) -> tuple[OpenTask, ProcessInstance]:
                                             text=f"{exc}."), 403))
     except NotAllowed:
         abort(403)
+    concerns(instance.id)  # for the request's log lines: a task's URL does not name its application
+    return task, instance
 
 
 def _page(task, instance, schema, values, errors, *, draft=None, status=200, failure=None):
@@ -134,7 +137,7 @@ def _page(task, instance, schema, values, errors, *, draft=None, status=200, fai
         f.remarks = answering.by_field.get(f.name, [])
     return render_template(
         template, **extras, task=task, instance=instance, schema=schema, errors=errors, summary=summary,
-        sections=built, draft=draft, remarks=remarks_history(instance, current_user),
+        sections=built, draft=draft, remarks=remarks_history(instance, current_user, answering),
         shows=decides_on(instance, schema), answering=answering,
         now=now, due_state=deadline_state(task, now), stand_in=on_behalf_of(current_user, task),
         papers=task_papers.offer(task.form), failure=failure), status

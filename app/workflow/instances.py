@@ -17,7 +17,8 @@ from ..extensions import db
 from ..forms.schema import FieldError
 from ..incidents.recording import record_failure
 from ..models import Deployment, ProcessInstance, Timer
-from ..statuses import AuditAction, IncidentKind, InstanceState, TimerEffect, TimerState
+from ..ops import metrics
+from ..statuses import AuditAction, ConflictReason, IncidentKind, InstanceState, TimerEffect, TimerState
 from ..tasks.fields import check_completion
 from .deployments import current_deployment, model_of, model_of_id
 from .errors import InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
@@ -67,6 +68,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
     open_rows = _open_task_rows(instance.id)
     open_task = open_rows.get(str(task_id))
     if open_task is None:
+        metrics.conflict(ConflictReason.TASK_DONE)
         raise TaskAlreadyDone(f"задача {task_id} заявки {instance_id} уже выполнена или снята: "
                               "обновите страницу")
     schema = form_for_reading(instance, open_task.form)
@@ -83,6 +85,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
                    details=note, open_rows=open_rows, completion=completion)
             _commit()
     except TaskNotReady as exc:
+        metrics.conflict(ConflictReason.TASK_DONE)
         raise TaskAlreadyDone(f"задача уже выполнена или снята: обновите страницу ({exc})") from exc
     except TaskNotFound as exc:
         raise NotFound(f"нет такой задачи в заявке {instance_id}") from exc
@@ -90,6 +93,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
         payload = {"data": data, "on_behalf_of": on_behalf_of, "task_name": open_task.name}
         raise StepFailed(record_failure(IncidentKind.COMPLETION, exc, actor=actor, now=runtime().clock.now(),
                                         instance=instance, task_id=str(task_id), payload=payload)) from exc
+    metrics.completed(open_task.step, open_task.role)
     return instance
 
 

@@ -20,7 +20,8 @@ from ..applications import casefile
 from ..engine import Step
 from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance, TaskDraft, Timer
-from ..statuses import AuditAction, InstanceState, TimerEffect, TimerState
+from ..ops import metrics
+from ..statuses import AuditAction, ConflictReason, InstanceState, TimerEffect, TimerState
 from . import hooks
 from .deployments import model_of_id
 from .errors import ConcurrentUpdate
@@ -162,6 +163,7 @@ def saving():
         if not isinstance(exc, StaleDataError):
             raise
         db.session.rollback()
+        metrics.conflict(ConflictReason.CONCURRENT_UPDATE)
         raise ConcurrentUpdate("заявку одновременно изменил другой пользователь: обновите страницу "
                                "и повторите действие") from exc
 

@@ -1,0 +1,1 @@
+"""Running Vitrina in production: health checks, metrics, structured logs, the web processes."""
