@@ -96,19 +96,17 @@ def test_a_completion_and_a_conflict_are_counted_and_scraped(app, client, model)
     assert "vitrina_jobs" in scraped  # the jobs gauge is there, empty while no job table exists
 
 
-def test_jobs_by_state_are_read_from_the_job_table_when_there_is_one(app, client):
-    from sqlalchemy import text
+def test_jobs_by_state_are_read_from_the_job_table(app, client):
+    from app.models import BackgroundJob
     from app.ops.metrics import jobs_by_state
-    assert jobs_by_state(db.session) == {}  # no job table: no figure and no error
-    db.session.execute(text("CREATE TABLE procrastinate_jobs (id integer PRIMARY KEY, status varchar(20))"))
-    db.session.execute(text("INSERT INTO procrastinate_jobs VALUES (1, 'todo'), (2, 'todo'), (3, 'failed')"))
+    from app.workflow.runtime import runtime
+    assert jobs_by_state(db.session) == {}  # no job yet: no figure and no error
+    for key, state in (("a", "queued"), ("b", "queued"), ("c", "failed")):
+        db.session.add(BackgroundJob(kind="simulation_run", key=key, state=state, args={}, attempts=0,
+                                     completions=0, queued_at=runtime().clock.now()))
     db.session.commit()
-    try:
-        assert jobs_by_state(db.session) == {"todo": 2, "failed": 1}
-        assert 'vitrina_jobs{state="todo"} 2.0' in client.get("/metrics").get_data(as_text=True)
-    finally:
-        db.session.execute(text("DROP TABLE procrastinate_jobs"))
-        db.session.commit()
+    assert jobs_by_state(db.session) == {"queued": 2, "failed": 1}
+    assert 'vitrina_jobs{state="queued"} 2.0' in client.get("/metrics").get_data(as_text=True)
 
 
 def test_the_sweep_counts_the_timers_it_fires_their_lag_and_the_breaches(app, model, clock):

@@ -17,7 +17,7 @@ from datetime import datetime
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import REGISTRY, multiprocess
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import inspect, text
+from sqlalchemy import func, select
 
 log = logging.getLogger(__name__)
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -77,9 +77,7 @@ def exposition(session) -> bytes:
 
 
 class JobsCollector:
-    """Jobs by state, read at scrape time from the job engine's table when there is one."""
-
-    TABLES = ("procrastinate_jobs", "jobs")
+    """Jobs by state, read at scrape time from ``background_jobs`` (app/jobs/records.py)."""
 
     def __init__(self, session):
         self.session = session
@@ -92,14 +90,12 @@ class JobsCollector:
 
 
 def jobs_by_state(session) -> dict[str, int]:
-    """{state: count} from the first job table that exists; {} when none does or it cannot be read
-    (a scrape must never fail because the job engine is not installed or migrated)."""
+    """{state: count} of the background jobs, whichever backend runs them (queued, running, done,
+    failed); {} when the table cannot be read (a scrape must never fail because the database is not
+    migrated yet)."""
+    from ..models import BackgroundJob
     try:
-        names = set(inspect(session.get_bind()).get_table_names())
-        table = next((t for t in JobsCollector.TABLES if t in names), None)
-        if table is None:
-            return {}
-        rows = session.execute(text(f"SELECT status, count(*) FROM {table} GROUP BY status")).all()
+        rows = session.execute(select(BackgroundJob.state, func.count()).group_by(BackgroundJob.state)).all()
     except Exception:  # noqa: BLE001 - a missing column or a dropped connection: no figure, no 500
         log.warning("jobs by state could not be read", exc_info=True)
         session.rollback()
