@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import os
+import socket
+from email import message_from_bytes, policy
 import uuid
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -217,3 +220,28 @@ def users(app, fast_hashing):
     }
     return {key: create_user(email, name, PASSWORD, roles, region=region, company_inn=inn, company_name=company)
             for key, (email, name, roles, region, inn, company) in specs.items()}
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    """An SMTP server on loopback that keeps what it receives: (inbox with .messages, port)."""
+    inbox, port = Inbox(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -95,6 +95,16 @@ class Installation:
         self.start(name, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "8")
         return port
 
+    def start_worker(self, name: str, **env: str) -> subprocess.Popen:
+        """``vitrina worker`` with quick stalled-job recovery; ``env`` adds settings (a clock shift)."""
+        settings = {"VITRINA_JOBS_STALLED_SECONDS": "2", "VITRINA_JOBS_RECOVERY_CRON": "* * * * * */1",
+                    "VITRINA_JOBS_DELIVERY_CRON": "* * * * * */1", **env}
+        log = open(self.log_dir / f"{name}.log", "w")
+        process = subprocess.Popen([*VITRINA, "worker", "--concurrency", "2"], cwd=ROOT, env={**self.env, **settings},
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes[name] = process
+        return process
+
     def wait_ready(self, name: str, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
@@ -119,6 +129,10 @@ class Installation:
     def live_ports(self) -> list[int]:
         return [self.ports[n] for n in self.ports if self.processes[n].poll() is None]
 
+    def assert_running(self, *names: str) -> None:
+        for name in names:
+            assert self.processes[name].poll() is None, f"{name} exited: {self.log(name)[-3000:]}"
+
     def stop(self) -> None:
         for process in self.processes.values():
             if process.poll() is None:
@@ -132,6 +146,15 @@ class Installation:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+
+
+def until(predicate, seconds: float, every: float = 0.2) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False
 
 
 class Refused(Exception):

@@ -155,3 +155,15 @@ def test_a_save_whose_wake_up_cannot_be_deferred_still_succeeds(app, monkeypatch
     instance = start_process("quick", actor="t", region="77")  # the safety sweep will fire its timer
     assert db.session.scalar(select(func.count()).select_from(Timer).where(Timer.instance_id == instance.id)) == 1
     assert queue_rows("timer_sweep") == []
+
+
+def test_a_wake_up_scheduled_days_ahead_does_not_hold_back_a_sweep_queued_now(app):
+    later = db.session.scalar(text("SELECT now()")) + timedelta(days=2)  # the queue's time is the database's
+    procrastinate_backend.defer(JobKind.TIMER_SWEEP, str(JobKind.TIMER_SWEEP), {}, schedule_at=later,
+                                queueing_lock="wake:later")
+    procrastinate_backend.defer(JobKind.TIMER_SWEEP, str(JobKind.TIMER_SWEEP), {})
+    db.session.commit()
+    work(app)
+    # The sweep queued now ran (a finished job is deleted); the wake-up still waits for its time.
+    assert [(status, lock) for _, status, _, lock in queue_rows("timer_sweep")] == [("todo", "wake:later")]
+    assert row(str(JobKind.TIMER_SWEEP)).state == JobState.DONE

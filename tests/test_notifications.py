@@ -1,44 +1,18 @@
 """The outbox: one notification per event and person, delivered by SMTP with retries."""
 from __future__ import annotations
 
-import socket
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.extensions import db
+from tests.conftest import _free_port
 from app.models import Notification
 from app.notifications.delivery import BACKOFF, deliver_pending
 from app.notifications.outbox import Message, Recipient, enqueue
 
 MESSAGE = Message("deadline_near", "Срок подходит: Проверка Заявки", "Наступил индикативный срок.",
                   "/applications/7")
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 def test_an_event_notifies_each_person_once(app, clock):
@@ -66,7 +40,7 @@ def test_a_real_smtp_server_receives_the_email_in_russian_with_a_link(app, clock
 
 
 def test_an_unreachable_server_is_retried_with_back_off_then_given_up(app, clock):
-    app.config["VITRINA_SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}?timeout=1"
+    app.config["VITRINA_SMTP_URL"] = f"smtp://127.0.0.1:{_free_port()}?timeout=1"
     enqueue([Recipient("cpe77@test.ru")], "near:timer-3", MESSAGE, now=clock.now())
     db.session.commit()
     assert deliver_pending(clock.now())["retry"] == 1

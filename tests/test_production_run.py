@@ -1,10 +1,11 @@
-"""Vitrina run as production runs it: PostgreSQL, three web processes, many clients at once,
-concurrent timer sweeps, and a web process killed with SIGKILL in the middle of completions.
+"""Vitrina run as production runs it: PostgreSQL, three web processes and two workers, twenty
+clients at once, and processes killed with SIGKILL in the middle of their work.
 
 What must hold afterwards: no HTTP 500; every step of every application completed exactly once
 (a lost race is a 409, never a second completion or a lost one); the revision of each application
 counts its saves; engine state, open tasks, timers and case file agree for every application;
-every timer that fell due fired exactly once.
+every timer that fell due fired exactly once and every notice was delivered once; a simulation
+whose worker was killed ran again on the other worker and completed once.
 """
 from __future__ import annotations
 
@@ -22,18 +23,21 @@ from app.accounts import create_user
 from app.api.tokens import issue
 from app.demo.samples import sample
 from app.extensions import db
-from app.models import AuditEvent, CaseEntry, ProcessInstance, Timer
+from app.models import AuditEvent, BackgroundJob, CaseEntry, Notification, ProcessInstance, SimulationRun, Timer
 from app.roles import Role
-from app.statuses import AuditAction, TimerState
+from app.simulation import runs
+from app.statuses import AuditAction, DeliveryState, SimulationState, TimerState
 from app.workflow.runtime import runtime
 from tests.conftest import BACKENDS
 from tests.helpers import assert_restores
-from tests.production import SECRET, Api, Database, Installation, Refused, valid_inn
+from tests.production import SECRET, Api, Database, Installation, Refused, until, valid_inn
+from tests.test_jobs_processes import LONGER
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(900)]
 
 CLIENTS = 20
 WEB = ("web-1", "web-2", "web-3")
+WORKERS = ("worker-1", "worker-2")
 # The steps an application is driven through (client, ЦПЭ, МО РЭЦ): it then waits for the
 # client's originals (4), on the client wait that refuses it when it ends (4.1); one in four stops
 # after filing, at the ЦПЭ's check (2), whose deadlines only mark the task.
@@ -153,7 +157,8 @@ def check_every_application(app, driven: dict[int, tuple]) -> None:
             assert_restores(instance)
 
 
-def test_three_web_processes_under_twenty_clients_lose_no_update_and_fire_each_timer_once(installation, office, api):
+def test_three_web_processes_and_two_workers_lose_no_update_fire_each_timer_and_send_each_notice_once(
+        installation, office, api, smtp):
     app, tokens, companies = office
 
     driven = run_clients(api, tokens, companies, race=True)
@@ -170,16 +175,30 @@ def test_three_web_processes_under_twenty_clients_lose_no_update_and_fire_each_t
             AuditEvent.action == AuditAction.COMPLETED).group_by(AuditEvent.instance_id)).all())
         assert revisions == {i: 2 + completions[i] for i in revisions}
 
-    # Time passes: three sweeps living 60 days ahead race for every deadline due by then.
+    # Time passes: two workers living 60 days ahead sweep every deadline due by then (each
+    # queues a sweep as it starts) and deliver the notices the deadlines write.
     ahead = runtime().clock.now() + timedelta(days=SHIFT_DAYS)
     with app.app_context():
         due = db.session.scalars(select(Timer.task_id).where(Timer.state == TimerState.WAITING,
                                                              Timer.due_at < ahead)).all()
     assert len(due) == CLIENTS // 4 * 2 + CLIENTS * 3 // 4, "a check's two deadlines, or a client wait"
-    with ThreadPoolExecutor(3) as pool:
-        reports = list(pool.map(lambda _: installation.vitrina("fire-timers", env={
-            "VITRINA_CLOCK_SHIFT_DAYS": str(SHIFT_DAYS)}), range(3)))
-    assert all("ошибок: 0" in report for report in reports), reports
+    mail = f"smtp://127.0.0.1:{smtp[1]}?from=robot@vitrina.test"
+    for name in WORKERS:
+        installation.start_worker(name, VITRINA_CLOCK_SHIFT_DAYS=str(SHIFT_DAYS), VITRINA_SMTP_URL=mail)
+
+    def settled() -> bool:
+        with app.app_context():
+            waiting = db.session.scalar(select(func.count()).select_from(Timer).where(
+                Timer.state == TimerState.WAITING, Timer.due_at < ahead))
+            pending = db.session.scalar(select(func.count()).select_from(Notification).where(
+                Notification.delivery == DeliveryState.PENDING))
+            db.session.remove()
+        left[:] = [waiting, pending]
+        return waiting == 0 and pending == 0
+    left = []
+    assert until(settled, 90), (f"timers still waiting, notices pending: {left}",
+                                [installation.log(name)[-1500:] for name in WORKERS])
+    installation.assert_running(*WORKERS)
     with app.app_context():
         fired = Counter(db.session.scalars(select(AuditEvent.task_id).where(
             AuditEvent.action == AuditAction.TIMER_FIRED)))
@@ -190,10 +209,21 @@ def test_three_web_processes_under_twenty_clients_lose_no_update_and_fire_each_t
         refused = db.session.scalars(select(ProcessInstance.application_status).where(
             ProcessInstance.id.in_([i for i, steps in driven.items() if steps == STEPS]))).all()
         assert len(set(refused)) == 1 and "Отказ" in refused[0], Counter(refused)
+        sent = db.session.scalars(select(Notification.id).where(Notification.delivery == DeliveryState.SENT)).all()
+    received = Counter(message["Message-ID"] for message in smtp[0].messages)
+    assert len(sent) >= CLIENTS * 3 // 4 and set(received.values()) == {1}, received  # each notice once
+    assert sorted(received) == sorted(f"<vitrina-{i}@vitrina.test>" for i in sent)
 
 
-def test_a_web_process_killed_mid_completion_leaves_no_application_half_written(installation, office, api):
+def test_a_web_process_killed_mid_completion_leaves_no_application_half_written_and_a_killed_worker_s_simulation_runs_again_once(
+        installation, office, api):
     app, tokens, companies = office
+    installation.start_worker("worker-1")
+    with app.app_context():
+        run_id = runs.start(LONGER, None, "analyst@prod.test").id
+    assert until(lambda: _run(app, run_id).done >= 1, 120), installation.log("worker-1")[-3000:]
+    installation.start_worker("worker-2")
+    installation.kill("worker-1")  # in the middle of the run: its job is stalled, then run again
 
     answered_at_kill = []
 
@@ -212,3 +242,18 @@ def test_a_web_process_killed_mid_completion_leaves_no_application_half_written(
     assert len(driven) == CLIENTS
     assert not [s for s in api.statuses if isinstance(s, int) and s >= 500], api.statuses
     check_every_application(app, driven)
+
+    assert until(lambda: _run(app, run_id).state != SimulationState.RUNNING, 180), installation.log("worker-2")[-3000:]
+    with app.app_context():
+        run = db.session.get(SimulationRun, run_id)
+        assert (run.state, run.done) == (SimulationState.DONE, run.total)
+        job = db.session.scalar(select(BackgroundJob).where(BackgroundJob.key == f"simulation_run:{run_id}"))
+        assert (job.state, job.attempts, job.completions) == ("done", 2, 1)
+
+
+def _run(app, run_id: int) -> SimulationRun:
+    with app.app_context():
+        run = db.session.get(SimulationRun, run_id)
+        db.session.expunge(run)
+        db.session.remove()
+        return run

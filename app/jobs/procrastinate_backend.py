@@ -29,14 +29,16 @@ QUEUE = "vitrina"
 _KEY = "vitrina.jobs.procrastinate"
 # Timers fire when the clock is strictly past their due time.
 GRACE = timedelta(milliseconds=5)
-SWEEP_LOCK = "timer_sweep"  # one sweep at a time: a wake-up and the safety sweep never overlap
 RECOVERED = "Исполнитель задания остановлен (перестал отвечать); задание поставлено в очередь снова."
 # A failed sweep or delivery tries again soon; a simulation that failed says why and waits for
 # an admin's «Повторить» (its errors are the parameters' or the model's, a retry would repeat them).
 RETRIES = {JobKind.TIMER_SWEEP: procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5),
            JobKind.MAIL_DELIVERY: procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5),
            JobKind.SIMULATION_RUN: False}
-LOCKS = {JobKind.TIMER_SWEEP: SWEEP_LOCK}
+# No job has a procrastinate lock: sweeps and deliveries may overlap (rows are claimed with FOR
+# UPDATE SKIP LOCKED and marked conditionally, so each timer fires and each e-mail goes once), and a
+# lock would be worse than useless: procrastinate runs a locked job only after every earlier job of
+# its lock, so a wake-up scheduled days ahead would hold back every sweep queued after it.
 
 
 def _pool_arguments(app) -> dict:
@@ -59,7 +61,7 @@ def queue_app(app=None) -> procrastinate.App:
 def _build(app) -> procrastinate.App:
     queue = procrastinate.App(connector=procrastinate.PsycopgConnector(**_pool_arguments(app)))
     for kind in functions.FUNCTIONS:
-        queue.task(name=str(kind), queue=QUEUE, retry=RETRIES[kind], lock=LOCKS.get(kind))(_job(app, kind))
+        queue.task(name=str(kind), queue=QUEUE, retry=RETRIES[kind])(_job(app, kind))
     config = app.config
     queue.periodic(cron=config["VITRINA_JOBS_SWEEP_CRON"], periodic_id="safety")(queue.tasks[JobKind.TIMER_SWEEP])
     queue.periodic(cron=config["VITRINA_JOBS_DELIVERY_CRON"], periodic_id="delivery")(
@@ -113,7 +115,7 @@ def defer(kind: JobKind, key: str, args: dict, schedule_at: datetime | None = No
     queueing lock is waiting already (that one will do)."""
     raw = db.session.connection().connection.driver_connection
     deferrer = queue_app().configure_task(str(kind), queueing_lock=queueing_lock, schedule_at=schedule_at,
-                                          lock=LOCKS.get(kind), connection=raw)
+                                          connection=raw)
     try:
         # A refused duplicate must not abort the caller's transaction: a savepoint holds it.
         with db.session.begin_nested():
@@ -145,8 +147,7 @@ async def run_worker(app, concurrency: int = 2, wait: bool = True, **options) ->
     async with queue.open_async():
         await recover_stalled(app, queue)
         try:
-            await queue.configure_task(str(JobKind.TIMER_SWEEP), queueing_lock="sweep:start",
-                                       lock=SWEEP_LOCK).defer_async()
+            await queue.configure_task(str(JobKind.TIMER_SWEEP), queueing_lock="sweep:start").defer_async()
         except AlreadyEnqueued:
             pass
         await queue.run_worker_async(queues=[QUEUE], concurrency=concurrency, wait=wait,
