@@ -5,6 +5,7 @@ defers the sweep for its earliest timer."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import timedelta
 
 import pytest
@@ -36,10 +37,27 @@ def queue_tables(app):
     fresh_job_queue()
 
 
+def run_async(coroutine) -> None:
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps an event loop
+    running in the main thread for the rest of the session, where asyncio.run refuses to start."""
+    failure = []
+
+    def target():
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failure.append(exc)
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 def work(app) -> None:
     """A worker in this process until the queue is empty (bounded)."""
-    asyncio.run(asyncio.wait_for(procrastinate_backend.run_worker(app, concurrency=2, wait=False,
-                                                                  install_signal_handlers=False), 120))
+    run_async(asyncio.wait_for(procrastinate_backend.run_worker(app, concurrency=2, wait=False,
+                                                                install_signal_handlers=False), 120))
     db.session.expire_all()
 
 
@@ -130,7 +148,7 @@ def test_two_workers_defer_a_periodic_job_once_per_period(app):
             async with queue.open_async():
                 deferrer = PeriodicDeferrer(registry=queue.periodic_registry)
                 await deferrer.defer_jobs(deferrer.get_previous_tasks(at=at))
-    asyncio.run(defer_both(1_800_000_000.0))
+    run_async(defer_both(1_800_000_000.0))
     sweeps = queue_rows("timer_sweep")
     assert len(sweeps) == 1 and len(queue_rows("mail_delivery")) == 1 and len(queue_rows("stalled_recovery")) == 1
 
