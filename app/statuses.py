@@ -199,6 +199,11 @@ class DeliveryState(StrEnum):
 
 
 class NotificationKind(StrEnum):
+    """What a notification is about; a user chooses per kind how it reaches them."""
+
+    TASK = "task"  # a new task for the user's role (hand-off)
+    CASE = "case"  # news of an application: remarks, decisions, a request to the client
+    INVITATION = "invitation"  # a link to set a password: always sent at once
     DEADLINE_NEAR = "deadline_near"
     DEADLINE_BREACHED = "deadline_breached"
     REFUSAL = "refusal"
