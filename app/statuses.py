@@ -210,6 +210,13 @@ class NotificationKind(StrEnum):
     STATUS = "status"
 
 
+class NoticeAudience(StrEnum):
+    """Who a model's ``notify`` property tells when its element is entered (bpmn/README.md)."""
+
+    PERFORMERS = "performers"  # the people of the element's lane (its role in the region)
+    CLIENT = "client"  # the client's users, or the questionnaire's contact e-mail
+    SENDER = "sender"  # the ЦПЭ employee who last completed a step of the application
+
 
 class ThrottleScope(StrEnum):
     """What a run of failed sign-ins is counted against (app/throttle.py)."""

@@ -150,7 +150,8 @@ def test_a_completed_step_cancels_its_timers_no_late_warning(application, clock)
     clock.set(moscow(2025, 11, 10, 12, 0))
     fire_due_timers(clock.now())
     assert db.session.scalars(select(Breach).where(Breach.element_id == "step_2_check")).all() == []
-    assert not [n for n in db.session.scalars(select(Notification)) if "Проверка Заявки" in n.subject]
+    assert not [n for n in db.session.scalars(select(Notification))
+                if n.kind.startswith("deadline") and "Проверка Заявки" in n.subject]
 
 
 def test_a_step_done_late_while_no_sweep_ran_still_gets_its_breach(application, clock):

@@ -9,12 +9,13 @@ from .errors import (BudgetExceeded, EngineError, ModelInvalid, ModelProblem, Pr
 from .migration import MigrationRefused
 from .parser import ParsedModel, bundle_hash, parse_bundle
 from .core import STATUS_LINES, Engine
-from .values import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
+from .values import (DecisionMade, EnteredElement, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage,
+                     WaitingTimer)
 
 __all__ = [
     "Engine", "ParsedModel", "parse_bundle", "bundle_hash", "STATUS_LINES",
     "ElementInfo", "FlowInfo", "ProcessCatalog", "read_catalog", "MigrationRefused",
     "BudgetExceeded", "EngineError", "ModelInvalid", "ModelProblem", "ProcessNotFound", "ScriptFailed",
     "ScriptNotAllowed", "StateCorrupt", "TaskNotFound", "TaskNotReady",
-    "DecisionMade", "FiredTimer", "HumanTask", "StatusChange", "Step", "ThrownMessage", "WaitingTimer",
+    "DecisionMade", "EnteredElement", "FiredTimer", "HumanTask", "StatusChange", "Step", "ThrownMessage", "WaitingTimer",
 ]

@@ -31,7 +31,8 @@ from .sandbox import Exhausted, Limits, current_operation, operation
 from .scripting import RestrictedScriptEngine
 from .serializer import dump_state, load_state
 from .timers import parse_moment
-from .values import DecisionMade, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage, WaitingTimer
+from .values import (DecisionMade, EnteredElement, FiredTimer, HumanTask, StatusChange, Step, ThrownMessage,
+                     WaitingTimer)
 from ..statuses import TimerKind
 
 STATUS_LINES = ("application_status", "service_status")
@@ -57,16 +58,21 @@ def _moment(value) -> datetime | None:
 class _Recorder:
     """Collects what happens while the engine runs: statuses entered, timers fired."""
 
-    def __init__(self, workflow, clock):
-        self.workflow, self.clock = workflow, clock
+    def __init__(self, workflow, clock, lane_roles: Mapping[str, str]):
+        self.workflow, self.clock, self.lane_roles = workflow, clock, lane_roles
         self.meta = workflow.data.setdefault(_META, {"statuses": {}, "ready_at": {}})
         self.changes: list[StatusChange] = []
         self.fired: list[FiredTimer] = []
         self.decisions: list[DecisionMade] = []
+        self.elements: list[EnteredElement] = []
 
     def entered(self, task) -> None:
         spec = task.task_spec
         props = _props(spec)
+        if props:
+            lane = (spec.lane or "").strip() or None
+            self.elements.append(EnteredElement(str(task.id), spec.bpmn_id, spec.bpmn_name, lane,
+                                                self.lane_roles.get(lane or ""), dict(props)))
         if spec.manual:
             self.meta["ready_at"][str(task.id)] = self.clock.now().isoformat()
         for line in STATUS_LINES:
@@ -154,7 +160,7 @@ class Engine:
             workflow.task_tree.data.update(data)
             for task in workflow.task_tree.children:
                 task.data.update(data)
-        recorder = _Recorder(workflow, self.clock)
+        recorder = _Recorder(workflow, self.clock, self.lane_roles)
         self._run(workflow, recorder, lambda: workflow.do_engine_steps(did_complete_task=recorder.ran))
         if message is not None:
             event = BpmnEvent(self._catching_definition(workflow, message.name), message.payload)
@@ -167,7 +173,7 @@ class Engine:
         workflow = self._restore(model, state, cache_key)
         task = self._ready_human_task(workflow, task_id)
         done = self._human(task)
-        recorder = _Recorder(workflow, self.clock)
+        recorder = _Recorder(workflow, self.clock, self.lane_roles)
 
         def run():
             if data:
@@ -184,7 +190,7 @@ class Engine:
     def advance(self, model: ParsedModel, state: bytes, cache_key: tuple | None = None) -> Step:
         """Fire every timer due by the clock's now and run what follows."""
         workflow = self._restore(model, state, cache_key)
-        recorder = _Recorder(workflow, self.clock)
+        recorder = _Recorder(workflow, self.clock, self.lane_roles)
 
         def run():
             workflow.refresh_timers()
@@ -197,7 +203,7 @@ class Engine:
         """The current tasks, timers and data, restored from the stored bytes, without running
         anything (a live cached workflow may be in another thread's hands)."""
         workflow = self._restore(model, state, None)
-        return self._step(workflow, _Recorder(workflow, self.clock))
+        return self._step(workflow, _Recorder(workflow, self.clock, self.lane_roles))
 
     def migrate(self, old: ParsedModel, new: ParsedModel, state: bytes) -> tuple[Step, list[str]]:
         """Move an instance onto a newer model: the new state and notes on what changed for it.
@@ -207,7 +213,7 @@ class Engine:
         """
         workflow = load_state(state, old.specs, self.script_engine)
         ready_at = dict(workflow.data.get(_META, {}).get("ready_at", {}))
-        recorder = _Recorder(workflow, self.clock)
+        recorder = _Recorder(workflow, self.clock, self.lane_roles)
         notes = []
         self._run(workflow, recorder, lambda: notes.append(
             plan_and_migrate(workflow, new.specs, ready_at, self._script_engine_at)))
@@ -357,7 +363,8 @@ class Engine:
             completed=workflow.completed,
             statuses=dict(recorder.meta["statuses"]),
             tasks=tasks, timers=timers, status_changes=recorder.changes, messages=messages,
-            fired=recorder.fired, decisions=recorder.decisions, data=data, _live=workflow,
+            fired=recorder.fired, decisions=recorder.decisions, entered=recorder.elements, data=data,
+            _live=workflow,
         )
 
 

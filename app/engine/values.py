@@ -70,6 +70,19 @@ class DecisionMade:
 
 
 @dataclass(frozen=True)
+class EnteredElement:
+    """A flow node the engine entered in this step (a task became ready, an event was reached)
+    that carries properties: what the model declares to happen on entry (statuses, notices)."""
+
+    task_id: str
+    element_id: str
+    name: str | None
+    lane: str | None
+    role: str | None
+    properties: dict
+
+
+@dataclass(frozen=True)
 class ThrownMessage:
     name: str
     payload: object
@@ -88,6 +101,7 @@ class Step:
     messages: list[ThrownMessage] = field(default_factory=list)
     fired: list[FiredTimer] = field(default_factory=list)
     decisions: list[DecisionMade] = field(default_factory=list)
+    entered: list[EnteredElement] = field(default_factory=list)
     completed_task: HumanTask | None = None
     data: dict = field(default_factory=dict)
     _live: object = field(default=None, repr=False)

@@ -8,8 +8,9 @@ from pathlib import Path
 from ..engine import STATUS_LINES, ProcessCatalog
 from ..forms.schema import FormError, check_schema, load_form, rule_problems, validate
 from ..tasks.fields import reserved_fields, undeclared_fields
+from ..notifications.rules import NotifyInvalid, parse_notify
 from ..roles import LANE_ROLES, role_of_lane
-from ..statuses import TimerKind, vocabulary
+from ..statuses import NoticeAudience, TimerKind, vocabulary
 from .findings import Findings
 from .samples import SAMPLE_MOMENT
 
@@ -39,10 +40,23 @@ def check_vocabulary(catalog: ProcessCatalog, forms_dir: Path | None, out: Findi
             form = element.properties.get("form")
             if form and forms_dir is not None:
                 _check_form(file, element, form, forms_dir, out)
+        if element.properties.get("notify") is not None:
+            _check_notify(file, element, out)
         kind = element.properties.get("deadline_kind")
         if element.timer and kind is not None and kind not in DEADLINE_KINDS:
             out.error("deadline-kind-unknown", file, element,
                       f"deadline_kind «{kind}» неизвестен: укажите {', '.join(DEADLINE_KINDS)}")
+
+
+def _check_notify(file, element, out: Findings) -> None:
+    try:
+        rules = parse_notify(element.properties["notify"], human=element.is_human)
+    except NotifyInvalid as exc:
+        out.error("notify-invalid", file, element, f"свойство notify «{element.properties['notify']}»: {exc}")
+        return
+    if any(r.audience == NoticeAudience.PERFORMERS for r in rules) and role_of_lane(element.lane) is None:
+        out.error("notify-invalid", file, element, "notify называет performers, но элемент не лежит в дорожке "
+                  "(lane) роли: некому сообщать; перенесите элемент в дорожку или назовите client или sender")
 
 
 def _check_form(file, element, form: str, forms_dir: Path, out: Findings) -> None:

@@ -10,7 +10,9 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import Notification
+from ..models import Notification, OpenTask
+from ..statuses import NotificationKind
+from .notices import notice_task
 
 
 def _own(user_id: int):
@@ -55,3 +57,21 @@ def mark_all_read(user_id: int, now: datetime) -> int:
                                 .values(read_at=now).execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount
+
+
+def waiting_on(user_id: int, instance_ids) -> dict[int, Notification]:
+    """Per application, the latest news addressed to the user about a step still open (the remarks
+    to answer, the originals to send): what the pages tell them to do now, in the notice's words."""
+    ids = list(instance_ids)
+    if not ids:
+        return {}
+    open_tasks = {(i, t) for i, t in db.session.execute(
+        select(OpenTask.instance_id, OpenTask.task_id).where(OpenTask.instance_id.in_(ids)))}
+    found: dict[int, Notification] = {}
+    for row in db.session.scalars(select(Notification).where(
+            _own(user_id), Notification.instance_id.in_(ids), Notification.kind == NotificationKind.CASE)
+            .order_by(Notification.id.desc())):
+        task_id = notice_task(row.event_key)
+        if row.instance_id not in found and (row.instance_id, task_id) in open_tasks:
+            found[row.instance_id] = row
+    return found

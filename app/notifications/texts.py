@@ -1,4 +1,5 @@
-"""The words of the notifications (Russian: they go to the regulation's participants)."""
+"""The words of the deadline notifications (Russian: they go to the regulation's participants).
+Notices the model declares are templates: app/templates/notices/."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -33,22 +34,3 @@ def deadline_breached(instance, task_name: str, step: str | None, due: datetime 
         f"Нормативный срок шага {step or ''} «{task_name}» по {_application(instance, 'заявке')} истёк "
         f"{fmt_datetime(due)} (МСК), шаг не завершён. Нарушение внесено в реестр нарушений сроков.",
         f"/applications/{instance.id}")
-
-
-CONSULTATION_OFFER = (
-    "Вы можете подать заявку на услугу РЭЦ «Консультация по организации экспортной электронной "
-    "торговли»: предложение уже ждёт Вас в личном кабинете.")
-
-
-def refusal(instance, status: str, reason: str | None, consultation_offered: bool) -> Message:
-    if status == "Отказ Клиента":
-        text = (f"По {_application(instance, 'заявке')} истёк срок ожидания ответа, и заявка закрыта с "
-                "отказом (Отказ Клиента). Вы можете подать новую заявку.")
-    else:
-        text = f"По {_application(instance, 'заявке')} принято решение об отказе в предоставлении продукта."
-        if reason:
-            text += f"\n\nПричина: {reason}"
-    if consultation_offered:
-        text += "\n\n" + CONSULTATION_OFFER
-    return Message(NotificationKind.REFUSAL, f"Отказ по заявке № {instance.id}", text,
-                   f"/applications/{instance.id}")

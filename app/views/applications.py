@@ -16,6 +16,7 @@ from ..applications import reading as applications
 from ..applications.case_view import case_file, may_read, shown
 from ..extensions import db
 from ..incidents import incidents_of
+from ..notifications.inbox import waiting_on
 from ..roles import Role
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..workflow.deployments import model_of_id
@@ -45,6 +46,7 @@ def card(instance_id: int):
                            case_file=case_file(instance, current_user),
                            children=applications.children_of(current_user, instance_id),
                            incidents=incidents_of(instance_id),
+                           waiting=waiting_on(current_user.id, [instance_id]).get(instance_id),
                            staff=not (current_user.has_role(Role.CLIENT) and len(current_user.roles) == 1))
 
 

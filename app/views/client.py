@@ -12,6 +12,7 @@ from .. import accounts
 from ..extensions import db
 from ..intake.windows import IntakeClosed, ensure_open
 from ..applications.mine import applications_of, has_company, start_application
+from ..notifications.inbox import waiting_on
 from ..roles import Role
 from .guards import restrict_to
 from ..workflow.errors import NothingDeployed
@@ -26,7 +27,9 @@ restrict_to(bp, Role.CLIENT)
 def my():
     if not has_company(current_user):
         return redirect(url_for(".company"))
-    return render_template("client/my.html", applications=applications_of(current_user))
+    applications = applications_of(current_user)
+    return render_template("client/my.html", applications=applications,
+                           waiting=waiting_on(current_user.id, [a.instance.id for a in applications]))
 
 
 @bp.post("/applications")

@@ -1,5 +1,6 @@
-"""What follows an engine step besides the state itself: deadline effects, refusal letters, the
-sales register and the application's operator (from what the completed task submitted).
+"""What follows an engine step besides the state itself: deadline effects, the sales register and
+the application's operator (from what the completed task submitted). Who is told of the step is
+the model's (``notify``, app/notifications/notices.py).
 
 Called inside the same transaction as the step's save, so an effect exists exactly when the
 step it came from was stored.
@@ -11,14 +12,9 @@ from datetime import datetime
 from ..deadlines import register
 from ..engine import Step
 from ..models import OpenTask
-from ..notifications import recipients, texts
-from ..notifications.outbox import enqueue
 from ..operators.assignments import record_operator
 from ..sales.recording import record_sales_report
-from ..statuses import ApplicationStatus, ProcessId, TimerKind
-
-REFUSALS = {ApplicationStatus.REFUSED_CPE.value, ApplicationStatus.REFUSED_CLIENT.value}
-CONSULTATION_MESSAGE = "consultation_offer"
+from ..statuses import TimerKind
 
 
 def after_step(instance, step: Step, now: datetime, open_rows: dict[str, OpenTask], completion=None) -> None:
@@ -32,13 +28,3 @@ def after_step(instance, step: Step, now: datetime, open_rows: dict[str, OpenTas
     if completion is not None:
         record_sales_report(instance, completion, now)
         record_operator(instance, completion, now)
-    for change in step.status_changes:
-        if change.line == "application_status" and change.new in REFUSALS and instance.process_id != ProcessId.CONSULTATION:
-            _refusal_letter(instance, step, change.new, now)
-
-
-def _refusal_letter(instance, step: Step, status: str, now: datetime) -> None:
-    offered = any(m.name == CONSULTATION_MESSAGE for m in step.messages)
-    message = texts.refusal(instance, status, step.data.get("refusal_reason"), offered)
-    enqueue(recipients.clients(instance, step.data), f"refusal:{instance.id}", message,
-            now=now, instance_id=instance.id)

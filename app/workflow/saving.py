@@ -1,6 +1,7 @@
 """Writing what an engine step left behind, in the step's one transaction: the instance's state
 and status columns, the task-list index, the waiting timers, the case file, the audit trail,
-and the step's reactions (deadline effects, letters, the sales register, the operator).
+the step's reactions (deadline effects, the sales register, the operator) and the notices its
+model declares.
 
 The instance row's revision makes the write conditional, so of two concurrent changes to one
 instance the later fails with ConcurrentUpdate instead of silently undoing the first. The index
@@ -19,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..applications import casefile
 from ..engine import Step
 from ..extensions import db
+from ..notifications import notices
 from ..models import AuditEvent, OpenTask, ProcessInstance, TaskDraft, Timer
 from ..ops import metrics
 from ..statuses import AuditAction, ConflictReason, InstanceState, TimerEffect, TimerState
@@ -82,6 +84,7 @@ def apply_step(instance: ProcessInstance, step: Step, *, actor: str, action: Aud
         # Nobody can send a draft of a task that is done.
         db.session.execute(delete(TaskDraft).where(TaskDraft.task_id == completion.task.task_id))
     decided = casefile.write(casefile.decision_rows(instance, step.decisions, now=now))
+    notices.announce(instance, step, now, actor if actor != SYSTEM else None)
     _audit(instance, step, now, actor=actor, on_behalf_of=on_behalf_of, action=action,
            details={**({"case_entry": entry_id} if entry_id else {}), **(details or {})} or None,
            recorded=recorded, decided=decided)
