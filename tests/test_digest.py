@@ -93,7 +93,7 @@ def test_a_digest_user_gets_one_email_at_nine_of_the_next_working_day_with_every
     assert letter["To"] == "cpe77@test.ru"
     assert letter["Subject"] == "Витрина: сводка уведомлений за 31.10.2025–01.11.2025"
     text = letter.get_content()
-    assert "Здравствуйте, ЦПЭ Москва!" in text and "(время московское): 3." in text
+    assert "Здравствуйте, ЦПЭ Москва!" in text and "Уведомлений за 31.10.2025–01.11.2025: 3 (время московское)." in text
     positions = [text.index(s) for s in ("1. Новая задача: Проверка Заявки в ЦПЭ, заявка № 7",
                                          "2. Срок подходит: Проверка Заявки в ЦПЭ, заявка № 5",
                                          "3. Замечания МО РЭЦ по заявке № 9")]
@@ -150,7 +150,23 @@ def test_each_user_gets_their_own_digest_and_only_their_items(app, users, clock,
     digests = {m["To"]: m.get_content() for m in mail.messages if m["Subject"].startswith("Витрина: сводка")}
     assert sorted(digests) == ["cpe77@test.ru", "head.cpe77@test.ru"]
     assert "шаг 4" in digests["head.cpe77@test.ru"] and "шаг 4" not in digests["cpe77@test.ru"]
-    assert "(время московское): 2." in digests["head.cpe77@test.ru"]
+    assert "Уведомлений за 31.10.2025: 2 (время московское)." in digests["head.cpe77@test.ru"]
+
+
+def test_a_long_digest_lists_the_first_items_and_says_how_many_more_wait_in_the_app(app, users, clock, mail,
+                                                                                      monkeypatch):
+    from app.notifications import digest
+    monkeypatch.setattr(digest, "ITEMS_PER_EMAIL", 2)
+    _digest_user(users["cpe77"], clock)
+    for n in (1, 2, 3):
+        _notify(users["cpe77"], f"near:{n}", NotificationKind.DEADLINE_NEAR, f"Срок подходит: шаг {n}",
+                "/applications/5", clock.now())
+    clock.set(moscow(2025, 11, 1, 9, 0))
+    assert send_due_digests(clock.now())["items"] == 3
+    [letter] = mail.messages
+    text = letter.get_content()
+    assert "шаг 2" in text and "шаг 3" not in text
+    assert "И ещё 1 — все уведомления в Витрине: https://vitrina.example/notifications" in text
 
 
 def test_an_unreachable_server_keeps_the_digest_whole_and_it_goes_once_on_a_retry(app, users, clock, smtp):

@@ -178,3 +178,14 @@ def test_the_deadline_sweep_honours_each_persons_choice(app, users, clock, mail)
     assert breaches["mo@test.ru"].delivery == DeliveryState.PENDING
     deliver_pending(clock.now())
     assert {m["To"] for m in mail.messages if m["Subject"].startswith("Нарушен")} == {"mo@test.ru", "head.mo@test.ru"}
+
+
+def test_saving_again_replaces_the_choice_and_back_to_immediately_leaves_no_row(app, users, clock):
+    user = users["mo"]
+    preferences.save(user.id, {"deadline_breached": "digest"}, clock.now())
+    preferences.save(user.id, {"deadline_breached": "in_app"}, clock.now())
+    assert [(s.kind, s.mode) for s in db.session.scalars(select(NotificationSetting))] == [
+        ("deadline_breached", "in_app")]
+    assert preferences.save(user.id, {"deadline_breached": "immediate"}, clock.now())[
+        NotificationKind.DEADLINE_BREACHED] == DeliveryMode.IMMEDIATE
+    assert db.session.scalars(select(NotificationSetting)).all() == []

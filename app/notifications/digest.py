@@ -140,7 +140,7 @@ def digest_email(user: User, rows: list[Notification], sender: str, base_url: st
     # One digest, one id: a server that got it already drops a resend.
     message["Message-ID"] = f"<vitrina-digest-{user.id}-{rows[0].id}-{rows[-1].id}@{sender.split('@')[-1]}>"
     lines = [f"Здравствуйте, {one_line(user.full_name)}!", "",
-             f"Уведомления Витрины за {period} (время московское): {len(rows)}."]
+             f"Уведомлений за {period}: {len(rows)} (время московское)."]
     for number, row in enumerate(rows[:ITEMS_PER_EMAIL], 1):
         lines += ["", f"{number}. {one_line(row.subject)}", f"{fmt_datetime(row.created_at)}", row.body]
         if line := link_line(base_url, row.link):

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from ..extensions import db
 from ..models import Notification, NotificationSetting
 from ..statuses import DeliveryMode, DeliveryState, NotificationKind
+from ..upsert import insert_or_update
 from ..workflow.runtime import runtime
 from .schedule import next_digest_at
 
@@ -47,10 +48,13 @@ def save(user_id: int, choices: dict[str, str], now: datetime) -> dict[Notificat
     parsed = _parse(choices)
     current = settings_of(user_id)
     for kind, mode in parsed.items():
-        db.session.execute(delete(NotificationSetting).where(
-            NotificationSetting.user_id == user_id, NotificationSetting.kind == kind))
-        if mode != DEFAULT:
-            db.session.add(NotificationSetting(user_id=user_id, kind=kind, mode=mode, updated_at=now))
+        if mode == DEFAULT:
+            db.session.execute(delete(NotificationSetting).where(
+                NotificationSetting.user_id == user_id, NotificationSetting.kind == kind))
+        else:
+            db.session.execute(insert_or_update(
+                NotificationSetting, ["user_id", "kind"],
+                {"user_id": user_id, "kind": str(kind), "mode": str(mode), "updated_at": now}, ["mode", "updated_at"]))
         if mode != current[kind] and current[kind] == DeliveryMode.DIGEST:
             _release_waiting(user_id, kind, mode, now)
     db.session.commit()
