@@ -50,6 +50,9 @@ def defaults(instance_path: str) -> dict:
         # worker is taken for stopped.
         "VITRINA_JOBS_SWEEP_CRON": "*/5 * * * *",
         "VITRINA_JOBS_DELIVERY_CRON": "* * * * * */30",
+        # The daily digest is due at 09:00 Moscow of a working day (its rows carry that time); the
+        # job looks every minute, a single indexed query when nothing is due.
+        "VITRINA_JOBS_DIGEST_CRON": "* * * * *",
         "VITRINA_JOBS_RECOVERY_CRON": "* * * * * */15",
         "VITRINA_JOBS_STALLED_SECONDS": 30,
         # Simulation runs are background jobs (app/simulation/runs.py).
@@ -94,7 +97,8 @@ def from_environment() -> dict:
             if not text.isdigit():
                 raise ValueError(f"{key} must be a whole number, not {text!r}")
             config[key] = int(text)
-    for key in ("VITRINA_JOBS", "VITRINA_JOBS_SWEEP_CRON", "VITRINA_JOBS_DELIVERY_CRON", "VITRINA_JOBS_RECOVERY_CRON"):
+    for key in ("VITRINA_JOBS", "VITRINA_JOBS_SWEEP_CRON", "VITRINA_JOBS_DELIVERY_CRON", "VITRINA_JOBS_DIGEST_CRON",
+                "VITRINA_JOBS_RECOVERY_CRON"):
         if value := os.environ.get(key, "").strip():
             config[key] = value
     if limits := os.environ.get("VITRINA_MODEL_LIMITS"):

@@ -196,6 +196,27 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # gave up after the last retry
     KEPT = "kept"  # no SMTP configured: shown in the app only
+    IN_APP = "in_app"  # the user chose «Только в Витрине» for its kind: never e-mailed
+    DIGEST = "digest"  # waits for the user's daily digest e-mail (next_attempt_at is its time)
+
+
+class DeliveryMode(StrEnum):
+    """How a user wants notifications of one kind to reach them (app/notifications/preferences.py)."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    IN_APP = "in_app"
+
+    @property
+    def label(self) -> str:
+        return {"immediate": "Сразу", "digest": "Сводка в 9:00",
+                "in_app": "Только в Витрине"}[self.value]
+
+    @property
+    def hint(self) -> str:
+        return {"immediate": "письмо на электронную почту, как только событие произошло",
+                "digest": "одно письмо со всеми уведомлениями в 9:00 (МСК) рабочего дня",
+                "in_app": "без писем: уведомление видно только на странице «Уведомления»"}[self.value]
 
 
 class NotificationKind(StrEnum):
@@ -208,6 +229,27 @@ class NotificationKind(StrEnum):
     DEADLINE_BREACHED = "deadline_breached"
     REFUSAL = "refusal"
     STATUS = "status"
+
+    @property
+    def label(self) -> str:
+        return {"task": "Новые задачи", "case": "Новости по заявке", "invitation": "Приглашение в Витрину",
+                "deadline_near": "Подходит срок", "deadline_breached": "Нарушен нормативный срок",
+                "refusal": "Отказ по заявке", "status": "Смена статуса заявки"}[self.value]
+
+    @property
+    def hint(self) -> str:
+        return {"task": "задача передана Вашей роли или назначена Вам",
+                "case": "замечания, решения, запросы Клиенту",
+                "invitation": "ссылка, чтобы задать пароль",
+                "deadline_near": "наступил индикативный срок шага",
+                "deadline_breached": "нормативный срок шага истёк, а шаг не завершён",
+                "refusal": "заявка закрыта с отказом",
+                "status": "заявка перешла в другой статус"}[self.value]
+
+    @property
+    def configurable(self) -> bool:
+        # An invitation is how a person without an account gets in: it cannot wait for a digest.
+        return self is not NotificationKind.INVITATION
 
 
 class NoticeAudience(StrEnum):
@@ -269,11 +311,13 @@ class JobKind(StrEnum):
     TIMER_SWEEP = "timer_sweep"
     MAIL_DELIVERY = "mail_delivery"
     SIMULATION_RUN = "simulation_run"
+    NOTIFICATION_DIGEST = "notification_digest"
 
     @property
     def label(self) -> str:
         return {"timer_sweep": "Срабатывание сроков", "mail_delivery": "Отправка писем",
-                "simulation_run": "Прогон симуляции"}[self.value]
+                "simulation_run": "Прогон симуляции",
+                "notification_digest": "Сводка уведомлений"}[self.value]
 
 
 class JobState(StrEnum):

@@ -98,6 +98,7 @@ GET  /documents/{doc}                      200/404  200/404  200/404 200/404 200
 GET  /sla?region={region}                  403/403  403/403  403/403 403/403 200/200 200/200 403/403 403/403 403/403  403/403 403/403 200/200
 # Everyone has their own notifications.
 GET  /notifications                        200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
+GET  /notifications/settings               200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
 # Accounts are managed by admins only.
 GET  /admin/users/                         403/403  403/403  403/403 403/403 403/403 403/403 403/403 403/403 403/403  403/403 403/403 200/200
 # The client's own pages: clients only.
@@ -315,5 +316,6 @@ def test_the_matrix_covers_every_api_route_and_the_pages():
                 assert any(e.split(" ", 1)[0] == method and re.sub(r"\{\w+\}", "{}", e.split(" ", 1)[1]) ==
                            re.sub(r"\{\w+\}", "{}", path) for e in endpoints), (method, rule.rule)
     for page in ("/tasks", "/tasks/{task}", "/applications", "/applications/{app}", "/applications/{app}/diagram.json",
-                 "/documents/{doc}", "/sla?region={region}", "/notifications", "/admin/users/", "/my"):
+                 "/documents/{doc}", "/sla?region={region}", "/notifications", "/notifications/settings", "/admin/users/",
+                 "/my"):
         assert f"GET {page}" in endpoints

@@ -151,6 +151,32 @@ def test_two_workers_defer_a_periodic_job_once_per_period(app):
     run_async(defer_both(1_800_000_000.0))
     sweeps = queue_rows("timer_sweep")
     assert len(sweeps) == 1 and len(queue_rows("mail_delivery")) == 1 and len(queue_rows("stalled_recovery")) == 1
+    assert len(queue_rows("notification_digest")) == 1
+
+
+def test_a_worker_sends_the_due_digest_once_by_the_apps_clock(app, users, clock, smtp):
+    from app.jobs import queue
+    from app.notifications import preferences
+    from app.notifications.outbox import Message, Recipient, enqueue
+    from tests.conftest import moscow
+    inbox, port = smtp
+    app.config["VITRINA_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    cpe = users["cpe77"]
+    preferences.save(cpe.id, {"deadline_near": "digest"}, clock.now())
+    for n in (1, 2):
+        enqueue([Recipient(cpe.email, cpe.id)], f"near:{n}", Message("deadline_near", f"Срок подходит: шаг {n}",
+                                                                     "Текст.", "/applications/5"), now=clock.now())
+    db.session.commit()
+    queue.defer(JobKind.NOTIFICATION_DIGEST)
+    work(app)
+    assert inbox.messages == []  # Friday 10:00 by the app's clock: the digest is due on Saturday at 09:00
+    clock.set(moscow(2025, 11, 1, 9, 0))
+    queue.defer(JobKind.NOTIFICATION_DIGEST)
+    queue.defer(JobKind.NOTIFICATION_DIGEST)  # a second deferral while the first waits adds nothing
+    work(app)
+    [letter] = inbox.messages
+    assert "шаг 1" in letter.get_content() and "шаг 2" in letter.get_content()
+    assert row("notification_digest").state == JobState.DONE
 
 
 def test_a_save_defers_the_sweep_of_its_earliest_timer_once(app, clock):

@@ -115,3 +115,19 @@ def test_a_subject_is_one_line_and_fits_its_column_whatever_the_company_name(app
     message = texts.deadline_near(instance, "Проверка Заявки", "2", None)
     [row] = rows_for([Recipient("a@test.ru")], "near:x", message, now=clock.now())
     assert "\n" not in row["subject"] and "\r" not in row["subject"] and len(row["subject"]) == 300
+
+
+def test_an_email_about_a_task_links_to_the_task_by_its_absolute_address_and_no_foreign_link_goes_out(app, clock,
+                                                                                                       smtp):
+    inbox, port = smtp
+    app.config["VITRINA_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    app.config["VITRINA_BASE_URL"] = "https://vitrina.example/"
+    task = Message("task", "Новая задача: Проверка Заявки в ЦПЭ", "Заявка ждёт проверки.", "/tasks/a1b2-c3")
+    foreign = Message("case", "Замечания по заявке № 7", "Исправьте анкету.", "//evil.example/phish")
+    enqueue([Recipient("cpe77@test.ru")], "task:1", task, now=clock.now())
+    enqueue([Recipient("client77@test.ru")], "case:1", foreign, now=clock.now())
+    db.session.commit()
+    assert deliver_pending(clock.now())["sent"] == 2
+    mails = {m["To"]: m.get_content() for m in inbox.messages}
+    assert "Открыть задачу: https://vitrina.example/tasks/a1b2-c3\n" in mails["cpe77@test.ru"]
+    assert "evil" not in mails["client77@test.ru"] and "Открыть" not in mails["client77@test.ru"]

@@ -3,7 +3,9 @@
 The timer table decides what is due; the scheduler only decides when to look. A date job is
 armed for the earliest waiting timer and re-armed whenever a save brings an earlier one; a
 slow interval job sweeps anyway, in case a wake-up was lost; on start the first sweep fires
-what fell due while the app was down. Started by ``vitrina serve`` with the in-process job
+what fell due while the app was down. The daily digest is armed the same way: for the next 09:00
+of a working day by the app's clock (or a failed digest's retry), run once on start for the
+digests due while the app was down, and re-armed after each run. Started by ``vitrina serve`` with the in-process job
 backend (SQLite); the sweep and the delivery are the job functions of app/jobs/, recorded on the
 admins' jobs page. On the job queue (PostgreSQL) workers sweep, and a save defers the wake-up.
 """
@@ -16,10 +18,12 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
+from ..clock import SystemClock
 from ..extensions import db
 from ..jobs.queue import in_process, wake_at
 from ..models import Timer
 from ..statuses import JobKind, TimerState
+from ..workflow.runtime import runtime
 
 log = logging.getLogger(__name__)
 # Timers fire when the clock is strictly past their due time.
@@ -43,6 +47,7 @@ class Alarm:
                                max_instances=1, coalesce=True)
         self.scheduler.start()
         self.sweep()  # what fell due while the app was stopped fires now, once
+        self.digest()  # so do the digests, and the next one is armed
 
     def shutdown(self) -> None:
         self.app.extensions.pop(KEY, None)
@@ -82,6 +87,28 @@ class Alarm:
                 log.exception("e-mail delivery failed")
             finally:
                 db.session.remove()
+
+
+    def digest(self) -> None:
+        from ..jobs.functions import run
+        from ..notifications.digest import next_look_at
+        with self.app.app_context():
+            try:
+                run(JobKind.NOTIFICATION_DIGEST, {})
+            except Exception:  # noqa: BLE001 - recorded on the job's row; the rows still wait
+                log.exception("notification digest failed")
+            delay = timedelta(seconds=self.safety_seconds)  # if the next time cannot be read: soon
+            try:
+                now = runtime().clock.now()
+                delay = max(next_look_at(now) - now, timedelta(0))
+            except Exception:  # noqa: BLE001 - the database is away; look again after the delay
+                log.exception("the next digest time could not be read")
+            finally:
+                db.session.remove()
+        # The scheduler keeps wall-clock time, the app's clock may run ahead (a rehearsal
+        # installation): the job is armed by the distance to the app's 09:00, not at it.
+        self.scheduler.add_job(self.digest, "date", run_date=SystemClock().now() + delay + GRACE, id="digest",
+                               replace_existing=True, misfire_grace_time=None, coalesce=True)
 
 
 def notify_alarm(app, dues: list[datetime]) -> None:

@@ -2,7 +2,8 @@
 
 Each may run twice (a retry, a worker killed mid-way and its job run again) and must then have
 the effect once: the sweep fires only what is still waiting (the timers table is the truth), the
-delivery sends only what is still pending, and a simulation run that is done is not run again.
+delivery sends only what is still pending, the digest only what still waits for it, and a
+simulation run that is done is not run again.
 """
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ def deliver_mail() -> str:
     return str(counts)
 
 
+def send_digests() -> str:
+    from ..notifications.digest import send_due_digests
+    counts = send_due_digests(runtime().clock.now())
+    if any(counts.values()):
+        log.info("notification digests: %s", counts)
+    return str(counts)
+
+
 def run_simulation(run_id: int):
     from ..simulation.runs import execute
     return execute(run_id)
@@ -39,6 +48,7 @@ FUNCTIONS = {
     JobKind.TIMER_SWEEP: sweep_timers,
     JobKind.MAIL_DELIVERY: deliver_mail,
     JobKind.SIMULATION_RUN: run_simulation,
+    JobKind.NOTIFICATION_DIGEST: send_digests,
 }
 
 

@@ -3,7 +3,7 @@
 Web processes only defer: the job goes into procrastinate's table on the request's own
 connection, in its transaction, so a job exists exactly when what it works on was committed.
 ``vitrina worker`` runs the jobs: the same job functions (app/jobs/functions.py) inside an app
-context, the periodic safety sweep and e-mail delivery (procrastinate defers a periodic job
+context, the periodic safety sweep, e-mail delivery and the digest (procrastinate defers a periodic job
 once per period however many workers run), and the recovery of jobs whose worker stopped
 sending heartbeats (killed): they are put back in the queue and run again, idempotently.
 """
@@ -34,6 +34,7 @@ RECOVERED = "Исполнитель задания остановлен (пер�
 # an admin's «Повторить» (its errors are the parameters' or the model's, a retry would repeat them).
 RETRIES = {JobKind.TIMER_SWEEP: procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5),
            JobKind.MAIL_DELIVERY: procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5),
+           JobKind.NOTIFICATION_DIGEST: procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5),
            JobKind.SIMULATION_RUN: False}
 # No job has a procrastinate lock: sweeps and deliveries may overlap (rows are claimed with FOR
 # UPDATE SKIP LOCKED and marked conditionally, so each timer fires and each e-mail goes once), and a
@@ -66,6 +67,9 @@ def _build(app) -> procrastinate.App:
     queue.periodic(cron=config["VITRINA_JOBS_SWEEP_CRON"], periodic_id="safety")(queue.tasks[JobKind.TIMER_SWEEP])
     queue.periodic(cron=config["VITRINA_JOBS_DELIVERY_CRON"], periodic_id="delivery")(
         queue.tasks[JobKind.MAIL_DELIVERY])
+    # The digest rows carry their 09:00 of a working day; the job looks often and sends what is due.
+    queue.periodic(cron=config["VITRINA_JOBS_DIGEST_CRON"], periodic_id="digest")(
+        queue.tasks[JobKind.NOTIFICATION_DIGEST])
     queue.periodic(cron=config["VITRINA_JOBS_RECOVERY_CRON"], periodic_id="recovery")(
         queue.task(name="stalled_recovery", queue=QUEUE)(_recovery(app, queue)))
     return queue

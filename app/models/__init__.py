@@ -13,7 +13,7 @@ from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
 from .login_failure import LoginFailure
-from .notification import Notification
+from .notification import Notification, NotificationSetting
 from .operator import (ApplicationOperator, Operator, OperatorEvent, OperatorEvidence, OperatorRequirement,
                        OperatorUser)
 from .roadmap import RoadmapMark
@@ -24,5 +24,5 @@ from .user import User, UserRole
 from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
-           "LoginFailure", "Notification", "OpenTask",
+           "LoginFailure", "Notification", "NotificationSetting", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

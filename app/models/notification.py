@@ -38,3 +38,14 @@ class Notification(db.Model):
         UniqueConstraint("event_key", "recipient", name="uq_notifications_event_recipient"),
         Index("ix_notifications_delivery_next", "delivery", "next_attempt_at"),
     )
+
+
+class NotificationSetting(db.Model):
+    """How one user wants one kind of notification delivered; no row means «Сразу»."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)  # NotificationKind
+    mode: Mapped[str] = mapped_column(String(16))  # DeliveryMode
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -67,7 +67,7 @@ def deliver_pending(now: datetime, batch: int = 100) -> dict:
     if not url:
         return counts
     settings = SmtpSettings(url)
-    base_url = current_app.config.get("VITRINA_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base_url = app_base_url()
     rows = db.session.scalars(
         select(Notification).where(Notification.delivery == DeliveryState.PENDING,
                                    Notification.next_attempt_at <= now)
@@ -100,7 +100,7 @@ def _deliver(conn, row: Notification, sender: str, base_url: str, now: datetime)
         conn.send_message(_email(row, sender, base_url))
     except (OSError, smtplib.SMTPException) as exc:  # the network or the server: tried again later
         row.attempts += 1
-        row.last_error = _reason(exc)
+        row.last_error = failure_reason(exc)
         if row.attempts > len(BACKOFF):
             row.delivery = DeliveryState.FAILED
             return "failed"
@@ -108,15 +108,15 @@ def _deliver(conn, row: Notification, sender: str, base_url: str, now: datetime)
         return "retry"
     except Exception as exc:  # noqa: BLE001 - the message itself is wrong: trying again would not help
         log.warning("notification %s cannot be sent: %s", row.id, exc)
-        _reset(conn)
+        reset_transaction(conn)
         row.attempts += 1
-        row.delivery, row.last_error = DeliveryState.FAILED, _reason(exc)
+        row.delivery, row.last_error = DeliveryState.FAILED, failure_reason(exc)
         return "failed"
     row.delivery, row.sent_at, row.last_error = DeliveryState.SENT, now, None
     return "sent"
 
 
-def _reset(conn) -> None:
+def reset_transaction(conn) -> None:
     # A failure halfway through a message may leave the SMTP transaction open for the next one.
     try:
         if conn is not None:
@@ -125,7 +125,7 @@ def _reset(conn) -> None:
         pass
 
 
-def _reason(exc: Exception) -> str:
+def failure_reason(exc: Exception) -> str:
     # Kept in a text column: one line, and no NUL, which PostgreSQL refuses.
     return one_line(f"{type(exc).__name__}: {exc}")[:1000]
 
@@ -133,19 +133,33 @@ def _reason(exc: Exception) -> str:
 def _email(row: Notification, sender: str, base_url: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = one_line(sender)
-    message["To"] = _address(row.recipient)
+    message["To"] = checked_address(row.recipient)
     # A subject is one line however it was stored (old rows may carry a company name with a line
     # break): the e-mail library refuses CR/LF in a header, a hand-made one would inject headers.
     message["Subject"] = one_line(row.subject)
     message["Message-ID"] = f"<vitrina-{row.id}@{sender.split('@')[-1]}>"  # lets servers drop resends
     body = row.body
-    if row.link:
-        body += f"\n\nОткрыть в Витрине: {base_url}{row.link}"
+    if line := link_line(base_url, row.link):
+        body += f"\n\n{line}"
     message.set_content(body + "\n\n— Витрина, уведомление отправлено автоматически.")
     return message
 
 
-def _address(recipient: str) -> str:
+def app_base_url() -> str:
+    return current_app.config.get("VITRINA_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+
+def link_line(base_url: str, link: str | None) -> str | None:
+    """«Открыть задачу: https://…/tasks/…» for a row's in-app path; None for no link or anything
+    that is not a path of the app (a row's text came from elsewhere: no foreign address goes out)."""
+    if not link or not link.startswith("/") or link.startswith("//"):
+        return None
+    what = ("Открыть задачу" if link.startswith("/tasks/") else
+            "Открыть заявку" if link.startswith("/applications/") else "Открыть в Витрине")
+    return f"{what}: {base_url}{link}"
+
+
+def checked_address(recipient: str) -> str:
     # An address is not repaired: with a line break collapsed it would be someone else's.
     if problem(recipient) or recipient != recipient.strip() or " " in recipient:
         raise UnsendableAddress(f"the recipient address {recipient!r} holds spaces or control characters")

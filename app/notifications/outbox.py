@@ -11,6 +11,7 @@ from ..models import Notification
 from ..plain_text import one_line
 from ..statuses import DeliveryState
 from ..upsert import insert_ignoring_duplicates
+from .preferences import route
 
 
 SUBJECT_MAX = 300  # the length of notifications.subject
@@ -48,8 +49,10 @@ def rows_for(recipients: list[Recipient], event_key: str, message: Message, *, n
 
 
 def write(rows: list[dict]) -> int:
-    """Insert outbox rows, skipping any (event, recipient) already notified."""
+    """Insert outbox rows, skipping any (event, recipient) already notified. Each row's delivery
+    follows its user's setting for its kind (e-mail now, in the digest, or in the app only)."""
     if rows:
+        route(rows)
         db.session.execute(insert_ignoring_duplicates(Notification, ["event_key", "recipient"]), rows)
     return len(rows)
 

@@ -1,4 +1,5 @@
-"""The user's notifications in the app (4.3): the list, marking read, the header's unread badge.
+"""The user's notifications in the app (4.3): the list, marking read, the header's unread badge,
+and the user's own delivery settings (per kind: at once, in the 09:00 digest, in the app only).
 
 Every query is bound to the current user's id, so someone else's notification answers 404 as
 if it did not exist.
@@ -8,7 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..notifications import inbox
+from ..extensions import db
+from ..notifications import inbox, preferences
+from ..notifications.outbox import smtp_enabled
+from ..statuses import DeliveryMode
 from ..workflow.runtime import runtime
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -52,3 +56,27 @@ def read_all():
     marked = inbox.mark_all_read(current_user.id, runtime().clock.now())
     flash(f"Отмечено прочитанными: {marked}." if marked else "Непрочитанных уведомлений нет.")
     return redirect(url_for(".index"))
+
+
+@bp.get("/settings")
+@login_required
+def settings():
+    return _settings_page()
+
+
+@bp.post("/settings")
+@login_required
+def save_settings():
+    choices = {name: value for name, value in request.form.items() if name != "csrf_token"}
+    try:
+        preferences.save(current_user.id, choices, runtime().clock.now())
+    except preferences.SettingError as exc:
+        db.session.rollback()
+        return _settings_page(exc), 400
+    flash("Настройки уведомлений сохранены.")
+    return redirect(url_for(".settings"))
+
+
+def _settings_page(error: preferences.SettingError | None = None):
+    return render_template("notifications/settings.html", settings=preferences.settings_of(current_user.id),
+                           modes=list(DeliveryMode), error=error, smtp=smtp_enabled())
