@@ -13,12 +13,14 @@ from app.accounts import create_user
 from app.dates import fmt_date
 from app.deadlines.sweep import fire_due_timers
 from app.extensions import db
-from app.models import Notification
+from app.models import Notification, User
+from app.notifications import preferences
+from app.notifications.digest import send_due_digests
 from app.notifications.delivery import deliver_pending
 from app.roles import Role
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.instances import get_instance, start_process
-from tests.conftest import PASSWORD, ROOT, login
+from tests.conftest import PASSWORD, ROOT, login, moscow
 from tests.helpers import complete, task_named
 from tests.test_regulation_paths import (ACT, AGREEMENT, CHECK, CONFIRMATION, CRM, EXECUTION, MO_APPROVAL,
                                          MO_REMARKS, ORIGINALS, REFUSE_2_2, REWORK, ROADMAP, ROADMAP_APPROVAL,
@@ -225,3 +227,24 @@ def test_the_clients_pages_say_what_to_do_while_the_application_waits_for_them(a
     text = client.get("/my").get_data(as_text=True)
     assert "Нет устава" not in text  # answered: no longer what is asked
     assert "почтой или курьером" in text and fmt_date(task_named(instance, ORIGINALS).wait_due) in text
+
+
+def test_a_digest_user_gets_fridays_hand_offs_in_one_email_on_the_working_saturday(app, application, clock, smtp):
+    inbox, port = smtp
+    app.config["VITRINA_SMTP_URL"] = f"smtp://127.0.0.1:{port}?from=robot@vitrina.test"
+    user = db.session.scalar(select(User).where(User.email == "head.cpe77@test.ru"))
+    preferences.save(user.id, {"task": "digest", "case": "digest"}, clock.now())
+    first = submitted(application)  # Friday 31.10.2025 10:00: step 2 for the region
+    second = start_process("marketplace_support", actor="client77@test.ru", region="77",
+                           company_name="ООО «Ромашка»", company_inn="7707083893")
+    clock.advance(hours=5)
+    submitted(second)
+    db.session.commit()
+    deliver_pending(clock.now())
+    assert [m for m in inbox.messages if m["To"] == user.email] == []  # nothing at once
+    clock.set(moscow(2025, 11, 1, 9, 0))  # Saturday 01.11.2025 is a working day
+    send_due_digests(clock.now())
+    [letter] = [m for m in inbox.messages if m["To"] == user.email]
+    text = letter.get_content()
+    assert text.count("Новая задача: Проверка Заявки в ЦПЭ") == 2
+    assert f"заявка № {first.id}" in text and f"заявка № {second.id}" in text
