@@ -99,6 +99,9 @@ GET  /sla?region={region}                  403/403  403/403  403/403 403/403 200
 # Everyone has their own notifications.
 GET  /notifications                        200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
 GET  /notifications/settings               200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
+# Everyone's own delivery settings, through the API as on the page.
+GET  /api/v1/me/notification-settings      200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
+PUT  /api/v1/me/notification-settings      200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
 # Accounts are managed by admins only.
 GET  /admin/users/                         403/403  403/403  403/403 403/403 403/403 403/403 403/403 403/403 403/403  403/403 403/403 200/200
 # The client's own pages: clients only.
@@ -269,6 +272,8 @@ def answer(world: World, role: str, endpoint: str, region: str) -> str:
         task = task_named(new_application(region), "Подача Заявки").task_id
         return str(world.api(role, method, path.format(client_task=task), content_type="multipart/form-data",
                              data={"field": "promo_materials", "file": (io.BytesIO(PDF), "scan.pdf")}).status_code)
+    if endpoint == "PUT /api/v1/me/notification-settings":
+        return str(world.api(role, method, path, json={"task": "immediate"}).status_code)
     if endpoint.endswith(("/assign", "/draft")):
         task = check_task_of(at_check(region))  # these change the task: a fresh one each time
         url = path.format(task=task)

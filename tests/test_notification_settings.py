@@ -189,3 +189,20 @@ def test_saving_again_replaces_the_choice_and_back_to_immediately_leaves_no_row(
     assert preferences.save(user.id, {"deadline_breached": "immediate"}, clock.now())[
         NotificationKind.DEADLINE_BREACHED] == DeliveryMode.IMMEDIATE
     assert db.session.scalars(select(NotificationSetting)).all() == []
+
+
+
+def test_the_api_reads_and_changes_the_callers_own_settings_as_the_page_does(app, client, users):
+    from app.api import tokens
+    _, secret = tokens.issue(users["cpe77"], "ЛК")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    got = client.get("/api/v1/me/notification-settings", headers=headers).get_json()
+    assert got["settings"]["task"] == "immediate" and "invitation" not in got["settings"]
+    saved = client.put("/api/v1/me/notification-settings", headers=headers, json={"task": "digest", "case": "in_app"})
+    assert saved.status_code == 200 and saved.get_json()["settings"]["task"] == "digest"
+    assert client.get("/notifications/settings").status_code in (302, 401)  # the page needs its own login
+    wrong = client.put("/api/v1/me/notification-settings", headers=headers, json={"task": "sometimes"})
+    assert wrong.status_code == 400 and wrong.get_json()["error"]["field"] == "task"
+    again = client.get("/api/v1/me/notification-settings", headers=headers).get_json()["settings"]
+    assert (again["task"], again["case"]) == ("digest", "in_app")  # the refused change saved nothing

@@ -6,10 +6,10 @@ CSRF (the API takes no cookies, see ``auth``) and calls ``init_app``.
 """
 from __future__ import annotations
 
-from . import applications, docs, tasks
+from . import applications, docs, me, tasks
 from .errors import register as register_errors
 
-BLUEPRINTS = (applications.bp, tasks.bp, docs.bp)
+BLUEPRINTS = (applications.bp, tasks.bp, me.bp, docs.bp)
 
 
 def init_app(app) -> None:

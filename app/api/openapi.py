@@ -150,6 +150,15 @@ SCHEMAS = {
     "Draft": {"type": "object", "required": ["data"],
               "properties": {"data": {"type": "object", "description": "Ответы как введены, без проверки"},
                              "saved_at": DATETIME}},
+    "NotificationSettings": {
+        "type": "object", "required": ["settings", "modes"],
+        "properties": {"settings": {"type": "object", "description": "Вид уведомления → способ доставки",
+                                    "additionalProperties": {"enum": ["immediate", "digest", "in_app"]}},
+                       "modes": {"type": "array", "items": {"type": "string"}}}},
+    "NotificationSettingsChange": {
+        "type": "object", "description": "Вид уведомления (task, case, deadline_near, deadline_breached, refusal, "
+                                         "status) → immediate, digest или in_app",
+        "additionalProperties": {"enum": ["immediate", "digest", "in_app"]}},
     "Assignment": {"type": "object", "required": ["assignee"],
                    "properties": {"assignee": {"type": "string", "format": "email",
                                                "description": "E-mail сотрудника роли и региона задачи"}}},
@@ -255,6 +264,14 @@ PATHS = {
         "post": _operation("completeTask", "Выполнить задачу с данными формы",
                            {"200": _json(_ref("Application"), "Задача выполнена; заявка после шага")},
                            400, 403, 404, 409, 422, params=TASK_ID, body=_body("Completion")),
+    },
+    "/api/v1/me/notification-settings": {
+        "get": _operation("getNotificationSettings", "Как до меня доходят уведомления каждого вида",
+                          {"200": _json(_ref("NotificationSettings"), "Настройки")}),
+        "put": _operation("saveNotificationSettings", "Изменить: immediate (сразу), digest (сводка в 9:00 по "
+                          "рабочим дням) или in_app (только в Витрине); не названные виды не меняются",
+                          {"200": _json(_ref("NotificationSettings"), "Настройки сохранены")}, 400,
+                          body=_body("NotificationSettingsChange")),
     },
     "/api/openapi.json": {
         "get": {"operationId": "getOpenApi", "summary": "Этот документ", "security": [],
