@@ -209,10 +209,11 @@ def setup_command(demo):
     click.echo(f"Версия модели {deployment.id} ({'новая' if created else 'без изменений'})")
     if demo:
         from ..demo.seed import DEMO_PASSWORD, seed_demo, seed_demo_users
-        if seed_demo():
-            click.echo("Демо-данные созданы")
+        # Users first: the demo's steps tell the people of each lane, as in real work.
         if created_users := seed_demo_users():
             click.echo(f"Демо-пользователи созданы: {created_users} (пароль {DEMO_PASSWORD}, список в README)")
+        if seed_demo():
+            click.echo("Демо-данные созданы")
 
 
 COMMANDS = [serve_command, check_command, deploy_command, versions_group, start_command, instances_command,

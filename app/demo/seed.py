@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from .samples import sample
 from ..extensions import db
-from ..models import OpenTask, ProcessInstance
+from ..models import OpenTask, ProcessInstance, User
 from ..roles import Role
 from ..workflow.instances import complete_task, start_process
 from ..statuses import ProcessId
@@ -75,6 +75,7 @@ def seed_demo() -> bool:
     if db.session.scalar(select(func.count()).select_from(ProcessInstance)):
         return False
     operators = seed_demo_operators()
+    _link_demo_operator_user()
     party = {"operator_id": operators[0].id, "operator_name": operators[0].name} if operators else {}
     for index, (region, name, inn) in enumerate(COMPANIES * 2):
         instance = start_process(ProcessId.MARKETPLACE_SUPPORT, actor="demo", region=region,
@@ -160,5 +161,6 @@ def _link_demo_operator_user() -> None:
     from ..models import Operator
     from ..operators import registry
     operator = db.session.scalar(select(Operator).where(Operator.inn == DEMO_OPERATORS[0][1]))
-    if operator is not None:
+    user = db.session.scalar(select(User).where(User.email == DEMO_OPERATOR_USER))
+    if operator is not None and user is not None:
         registry.link_user(operator, DEMO_OPERATOR_USER, actor="demo")
