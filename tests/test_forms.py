@@ -201,7 +201,7 @@ def test_decision_titles_are_russian_and_match_the_enum():
 
 
 AGREEMENT_FIELDS = ["operator_id", "agreement_number", "agreement_date", "agreement_end",
-                    "report_period_months", "report_days", "agreement_scan"]
+                    "sales_reporter", "report_period_months", "report_days", "agreement_scan"]
 
 
 def test_agreement_fields_are_required_when_signed():
