@@ -1,5 +1,6 @@
 """What follows an engine step besides the state itself: deadline effects, refusal letters, the
-sales register and the application's operator (from what the completed task submitted).
+sales register (reports and the ЦПЭ's acceptance of them) and the application's operator (from
+what the completed task submitted).
 
 Called inside the same transaction as the step's save, so an effect exists exactly when the
 step it came from was stored.
@@ -14,7 +15,7 @@ from ..models import OpenTask
 from ..notifications import recipients, texts
 from ..notifications.outbox import enqueue
 from ..operators.assignments import record_operator
-from ..sales.recording import record_sales_report
+from ..sales.recording import record_sales_acceptance, record_sales_report
 from ..statuses import ApplicationStatus, ProcessId, TimerKind
 
 REFUSALS = {ApplicationStatus.REFUSED_CPE.value, ApplicationStatus.REFUSED_CLIENT.value}
@@ -31,6 +32,7 @@ def after_step(instance, step: Step, now: datetime, open_rows: dict[str, OpenTas
     register.close_for_tasks(instance, [r for r in open_rows.values() if r.task_id not in still_open], now)
     if completion is not None:
         record_sales_report(instance, completion, now)
+        record_sales_acceptance(instance, completion, now)
         record_operator(instance, completion, now)
     for change in step.status_changes:
         if change.line == "application_status" and change.new in REFUSALS and instance.process_id != ProcessId.CONSULTATION:
