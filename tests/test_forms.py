@@ -378,6 +378,16 @@ def test_check_schema_reports_an_invalid_json_schema():
     assert problems and problems[0].startswith("properties.x.type")
 
 
+def test_check_schema_refuses_an_unknown_reopening_or_acceptance():
+    schema = load_form("sales_report")
+    assert (schema["x-opens-with"], schema["x-accepted-by"]) == ("returned", "sales_acceptance")
+    schema["x-opens-with"], schema["x-accepted-by"] = "previous", "approval"
+    assert [p.split(":")[0] for p in check_schema(schema)] == ["x-opens-with", "x-accepted-by"]
+    schema["x-opens-with"] = "returned"
+    del schema["x-remarks"]
+    assert "x-opens-with: «returned» needs x-remarks" in "\n".join(check_schema(schema))
+
+
 def test_check_schema_reports_broken_form_conventions():
     schema = load_form("application_check")
     schema["properties"]["decision"]["x-enum-titles"].pop()

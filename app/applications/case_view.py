@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass, field
 
 from ..forms.render import Field, Section, sections, widget_of
+from ..forms.schema import OPENS_WITH
 from ..models import CaseEntry, ProcessInstance
 from ..roles import Role
 from ..statuses import CaseKind
@@ -19,9 +20,7 @@ from . import casefile
 from .documents import documents_of
 from .remarks import open_remarks
 
-# x-opens-with: reopen the latest version always, or only when it was returned with remarks.
-LATEST, RETURNED = "latest", "returned"
-OPENS_WITH = (LATEST, RETURNED)
+LATEST, RETURNED = OPENS_WITH
 # What a form that does not say (a version deployed before x-shows) shows: what was filed.
 FILED = (CaseKind.QUESTIONNAIRE, CaseKind.COMPLAINT)
 # Entries between staff (МО РЭЦ's decisions and word to the ЦПЭ, the accounting record): not on a
