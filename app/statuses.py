@@ -65,6 +65,20 @@ class ComplaintStatus(StrEnum):
     ANSWERED = "Ответ направлен"
 
 
+class SalesReportState(StrEnum):
+    """A filed sales report in the sales register: the ЦПЭ accepts or returns each (3.8(13));
+    only accepted reports count in the sums."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        return {"submitted": "На приёмке в ЦПЭ", "accepted": "Принят ЦПЭ",
+                "returned": "Возвращён на доработку"}[self.value]
+
+
 class InstanceState(StrEnum):
     """Lifecycle of a process instance as stored (not a regulation status)."""
 
@@ -145,6 +159,7 @@ class CaseKind(StrEnum):
     SERVICE_CONFIRMATION = "service_confirmation"
     CRM_RECORD = "crm_record"
     SALES_REPORT = "sales_report"
+    SALES_ACCEPTANCE = "sales_acceptance"
     COMPLAINT = "complaint"
     COMPLAINT_REGISTRATION = "complaint_registration"
     COMPLAINT_ANSWER = "complaint_answer"
@@ -165,7 +180,8 @@ _CASE_LABELS = {
     "roadmap": "Детальная дорожная карта", "roadmap_approval": "Решение МО РЭЦ по дорожной карте",
     "roadmap_execution": "Исполнение дорожной карты", "act": "Акт о размещении",
     "service_confirmation": "Подтверждение услуги Клиентом", "crm_record": "Учёт услуги в CRM",
-    "sales_report": "Отчёт о продажах", "complaint": "Жалоба", "complaint_registration": "Регистрация жалобы",
+    "sales_report": "Отчёт о продажах", "sales_acceptance": "Приёмка Отчёта о продажах ЦПЭ",
+    "complaint": "Жалоба", "complaint_registration": "Регистрация жалобы",
     "complaint_answer": "Ответ на жалобу", "consultation_request": "Запрос консультации",
     "consultation": "Консультация", "decision": "Решение по таблице",
 }

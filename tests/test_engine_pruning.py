@@ -60,7 +60,8 @@ def test_an_open_parallel_branch_keeps_its_ancestors(app, clock):
     from app.workflow.instances import get_instance, start_process
     from tests.conftest import ROOT
     from tests.helpers import assert_restores, complete, ready, task_named
-    from tests.test_regulation_paths import CONFIRMATION, CRM, FIRST_REPORT, REGULAR_REPORT, through_act
+    from tests.test_regulation_paths import (CONFIRMATION, CRM, FIRST_ACCEPTANCE, FIRST_REPORT, REGULAR_ACCEPTANCE,
+                                             REGULAR_REPORT, through_act)
     deploy_bundle(read_bundle(ROOT / "bpmn"), actor="owner")
     instance = through_act(start_process("marketplace_support", actor="client", region="77",
                                          company_name="ООО «Ромашка»", company_inn="7707083893"))
@@ -71,6 +72,7 @@ def test_an_open_parallel_branch_keeps_its_ancestors(app, clock):
         clock.set(max(clock.now(), due) + timedelta(seconds=1))
         fire_due_timers(clock.now())
         instance = complete(get_instance(instance.id), FIRST_REPORT if number == 0 else REGULAR_REPORT)
+        instance = complete(instance, FIRST_ACCEPTANCE if number == 0 else REGULAR_ACCEPTANCE)
         sizes.append(_tasks_in(instance.engine_state))
         assert CONFIRMATION in ready(instance)  # the other branch is still open after each loop
     assert sizes[-1] <= sizes[1]

@@ -201,7 +201,7 @@ def test_decision_titles_are_russian_and_match_the_enum():
 
 
 AGREEMENT_FIELDS = ["operator_id", "agreement_number", "agreement_date", "agreement_end",
-                    "report_period_months", "report_days", "agreement_scan"]
+                    "sales_reporter", "report_period_months", "report_days", "agreement_scan"]
 
 
 def test_agreement_fields_are_required_when_signed():
@@ -376,6 +376,16 @@ def test_roadmap_starts_from_the_base_roadmap_of_appendix_4():
 def test_check_schema_reports_an_invalid_json_schema():
     problems = check_schema({"type": "object", "properties": {"x": {"type": 5}}})
     assert problems and problems[0].startswith("properties.x.type")
+
+
+def test_check_schema_refuses_an_unknown_reopening_or_acceptance():
+    schema = load_form("sales_report")
+    assert (schema["x-opens-with"], schema["x-accepted-by"]) == ("returned", "sales_acceptance")
+    schema["x-opens-with"], schema["x-accepted-by"] = "previous", "approval"
+    assert [p.split(":")[0] for p in check_schema(schema)] == ["x-opens-with", "x-accepted-by"]
+    schema["x-opens-with"] = "returned"
+    del schema["x-remarks"]
+    assert "x-opens-with: «returned» needs x-remarks" in "\n".join(check_schema(schema))
 
 
 def test_check_schema_reports_broken_form_conventions():

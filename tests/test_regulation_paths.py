@@ -39,6 +39,8 @@ CONFIRMATION = "Подтверждение факта оказания услу�
 CRM = "Учёт услуги в CRM"
 FIRST_REPORT = "Направление первого Отчёта о продажах"
 REGULAR_REPORT = "Направление регулярного Отчёта о продажах"
+FIRST_ACCEPTANCE = "Приёмка первого Отчёта о продажах"
+REGULAR_ACCEPTANCE = "Приёмка регулярного Отчёта о продажах"
 
 HAPPY_STATUSES = [
     "Новая", "На рассмотрении ЦПЭ", "На согласовании МО РЭЦ", "Ожидание документов от Клиента",
@@ -226,9 +228,9 @@ def test_sales_reports_come_each_period_until_the_agreement_ends(application, cl
         clock.set(max(clock.now(), timers[0].due_at) + timedelta(seconds=1))
         fire_due_timers(clock.now())
         instance = get_instance(instance.id)
-        name = FIRST_REPORT if not reports else REGULAR_REPORT
+        name, acceptance = (FIRST_REPORT, FIRST_ACCEPTANCE) if not reports else (REGULAR_REPORT, REGULAR_ACCEPTANCE)
         reports.append(clock.now())
-        instance = complete(instance, name)
+        instance = complete(complete(instance, name), acceptance)  # the ЦПЭ accepts each (3.8(13))
     assert [r.astimezone(MOSCOW).date().isoformat() for r in reports] == [
         "2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01"]
     assert report_timers() == []

@@ -1,6 +1,7 @@
 """Sales reports (Appendix 6, steps 14–15): recorded as they come on the monitoring cycle,
-generated as DOCX, and summed per application, region and marketplace without counting the
-cumulative figures twice (the rule: app/sales/totals.py)."""
+counted once the ЦПЭ accepts them (3.8(13)), generated as DOCX, and summed per application,
+region and marketplace without counting the cumulative figures twice (the rule:
+app/sales/totals.py)."""
 from __future__ import annotations
 
 import csv
@@ -25,6 +26,8 @@ from tests.test_act import ACT, GOODS, at_act, model, new_application  # noqa: F
 
 FIRST_REPORT = "Направление первого Отчёта о продажах"
 REGULAR_REPORT = "Направление регулярного Отчёта о продажах"
+FIRST_ACCEPTANCE = "Приёмка первого Отчёта о продажах"
+REGULAR_ACCEPTANCE = "Приёмка регулярного Отчёта о продажах"
 TMALL, JD = "https://tmall.example/item/1", "https://jd.example/item/77"
 RESPONSIBLE = {"name": "Сидоров С. С.", "phone": "+7 495 765-43-21", "email": "report@operator.example"}
 
@@ -56,7 +59,7 @@ def next_report_period(instance, clock):
     return get_instance(instance.id)
 
 
-def test_reports_are_recorded_as_they_come_on_the_monitoring_cycle(client, users, model, clock):
+def test_reports_are_recorded_as_they_come_and_count_once_the_cpe_accepts_them(client, users, model, clock):
     instance = complete(at_act(), ACT, act_goods=GOODS)
     instance = next_report_period(instance, clock)  # the first period ends 01.01.2026
     task = task_named(instance, FIRST_REPORT)
@@ -68,12 +71,21 @@ def test_reports_are_recorded_as_they_come_on_the_monitoring_cycle(client, users
                        row("Мёд липовый, 500 г", "JD.com", JD, 2, 500.5, 500.5)]}
     response = client.post(f"/tasks/{task.task_id}", data=as_post("sales_report", first))
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    [pending] = db.session.scalars(select(SalesReport)).all()
+    assert (pending.state, pending.state_label) == ("submitted", "На приёмке в ЦПЭ")
+    assert totals.products(users["mo"]) == []  # not a result until the ЦПЭ accepts it
+    instance = complete(get_instance(instance.id), FIRST_ACCEPTANCE, actor="cpe77@test.ru", decision="approve")
+    db.session.refresh(pending)
+    assert (pending.state, pending.reviewed_by, pending.reviewed_at) == ("accepted", "cpe77@test.ru", clock.now())
+    assert [p.product for p in totals.products(users["mo"])] == ["Мёд липовый, 500 г", "Мёд цветочный, 250 г"]
     instance = next_report_period(get_instance(instance.id), clock)
-    complete(instance, REGULAR_REPORT, period_end="2026-02-01",
-             sales=[row("Мёд цветочный, 250 г", "Tmall Global", TMALL, 25, 1500, 2500)])
+    instance = complete(instance, REGULAR_REPORT, period_end="2026-02-01",
+                        sales=[row("Мёд цветочный, 250 г", "Tmall Global", TMALL, 25, 1500, 2500)])
+    complete(instance, REGULAR_ACCEPTANCE, decision="approve")
     reports = db.session.scalars(select(SalesReport).order_by(SalesReport.id)).all()
-    assert [(r.step, r.period_end, r.region, r.company_name) for r in reports] == [
-        ("14", date(2026, 1, 1), "77", "ООО «Ромашка»"), ("15", date(2026, 2, 1), "77", "ООО «Ромашка»")]
+    assert [(r.step, r.period_end, r.region, r.company_name, r.state) for r in reports] == [
+        ("14", date(2026, 1, 1), "77", "ООО «Ромашка»", "accepted"),
+        ("15", date(2026, 2, 1), "77", "ООО «Ромашка»", "accepted")]
     assert [(x.product, x.transactions_total, x.value_last_month, x.value_total) for x in reports[0].lines] == [
         ("Мёд цветочный, 250 г", 10, Decimal("1000.00"), Decimal("1000.00")),
         ("Мёд липовый, 500 г", 2, Decimal("500.50"), Decimal("500.50"))]

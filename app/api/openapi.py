@@ -111,7 +111,8 @@ SCHEMAS = {
         "properties": {"form_schema": {"type": "object", "description": "JSON Schema 2020-12 формы с подсказками "
                                                                           "вёрстки x-widget, x-layout, x-enum-titles"},
                        "initial_data": {"type": "object", "description": "С чем открывается форма: для доработки "
-                                        "(x-opens-with) — анкета в последней поданной версии, иначе пусто"},
+                                        "(x-opens-with) — анкета в последней поданной версии, отчёт о "
+                                        "продажах, возвращённый ЦПЭ, — как был направлен; иначе пусто"},
                        "remarks": {"type": ["object", "null"], "description": "Замечания, на которые отвечает "
                                    "доработка (x-remarks): общий комментарий, комментарий ЦПЭ и замечания к полям",
                                    "properties": {"at": {"type": "string", "format": "date-time"},

@@ -11,13 +11,16 @@ import copy
 from dataclasses import dataclass, field
 
 from ..forms.render import Field, Section, sections, widget_of
+from ..forms.schema import OPENS_WITH
 from ..models import CaseEntry, ProcessInstance
 from ..roles import Role
 from ..statuses import CaseKind
 from ..workflow.forms import form_of
 from . import casefile
 from .documents import documents_of
+from .remarks import open_remarks
 
+LATEST, RETURNED = OPENS_WITH
 # What a form that does not say (a version deployed before x-shows) shows: what was filed.
 FILED = (CaseKind.QUESTIONNAIRE, CaseKind.COMPLAINT)
 # Entries between staff (МО РЭЦ's decisions and word to the ЦПЭ, the accounting record): not on a
@@ -105,10 +108,15 @@ def decides_on(instance: ProcessInstance, schema: dict) -> list[ShownEntry]:
 
 
 def reopened(instance: ProcessInstance, schema: dict) -> dict:
-    """What a form that reopens its document (``"x-opens-with": "latest"``) starts from: the
-    latest version of its kind as filed, without the notes to that version; {} for other forms
-    and before a first version."""
-    if schema.get("x-opens-with") != "latest" or not schema.get("x-case"):
+    """What a form that reopens its document starts from: the latest version of its kind as
+    filed, without the notes to that version — always (``"x-opens-with": "latest"``, the rework
+    of 2.1), or only while that version was returned with remarks the form answers
+    (``"returned"``, a sales report the ЦПЭ sent back; a new period's report starts afresh);
+    {} for other forms and before a first version."""
+    opens, kind = schema.get("x-opens-with"), schema.get("x-case")
+    if opens not in OPENS_WITH or not kind:
+        return {}
+    if opens == RETURNED and open_remarks(instance, schema.get("x-remarks") or [], kind) is None:
         return {}
     entry = casefile.latest(instance.id, schema["x-case"])
     if entry is None:

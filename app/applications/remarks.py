@@ -32,6 +32,8 @@ DECISIONS = {"approve": "Согласовано", "remarks": "Замечания
 CLIENT_FIELDS = {"remarks", "refusal_reason", "answer", "changes"}
 # МО РЭЦ's remarks on the application reach the client through the ЦПЭ (3.1), as written.
 TO_CLIENT_THROUGH_CPE = {CaseKind.APPROVAL}
+# What the remarks on top of a rework are about, by the kind of the decision that returned it.
+HEADINGS = {CaseKind.SALES_ACCEPTANCE: "Замечания ЦПЭ к отчёту"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ class OpenRemarks:
     by_field: dict[str, list[str]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # field -> its title in the questionnaire
     forwarded: CaseEntry | None = None
+
+    @property
+    def heading(self) -> str:
+        return HEADINGS.get(self.entry.kind, "Замечания к заявке")
 
     @property
     def forwarded_comment(self) -> str | None:

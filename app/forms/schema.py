@@ -23,6 +23,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
+from ..statuses import CaseKind
 from .rules import RuleProblem, check_rules, clock_today, rule_errors
 from .text import text_problems, with_length_limits
 
@@ -51,6 +52,10 @@ WIDGETS = frozenset(
     {"text", "textarea", "radio", "select", "checkbox", "checkboxes", "date", "number", "file", "table"}
 )
 DECISIONS = ("approve", "remarks", "reject")
+# x-opens-with: reopen the latest filed version always, or only while it was returned with remarks.
+OPENS_WITH = ("latest", "returned")
+# x-accepted-by: the kinds of decision something filed waits for (the sales register reads it).
+ACCEPTING_KINDS = (CaseKind.SALES_ACCEPTANCE.value,)
 
 # Form names end up in file paths; anything else could escape FORMS_DIR.
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -531,9 +536,22 @@ def check_schema(schema: Any, *, rules: bool = True) -> list[str]:
     for i, example in enumerate(schema.get("examples", [])):
         if not isinstance(example, dict):
             problems.append(f"examples.{i}: a sample answer is an object of the form's fields")
+    _check_reopening(schema, problems)
     if rules:
         problems += [str(p) for p in rule_problems(schema)]
     return problems
+
+
+def _check_reopening(schema: dict, problems: list[str]) -> None:
+    """``x-opens-with`` and ``x-accepted-by`` name what the pages and the sales register act on:
+    a typo there would silently open a form empty or count a report unaccepted."""
+    opens = schema.get("x-opens-with")
+    if opens is not None and opens not in OPENS_WITH:
+        problems.append(f"x-opens-with: must be one of {list(OPENS_WITH)}")
+    if opens == "returned" and not schema.get("x-remarks"):
+        problems.append("x-opens-with: «returned» needs x-remarks, the decisions that return the form")
+    if "x-accepted-by" in schema and schema["x-accepted-by"] not in ACCEPTING_KINDS:
+        problems.append(f"x-accepted-by: must be one of {list(ACCEPTING_KINDS)}")
 
 
 def rule_problems(schema: dict) -> list[RuleProblem]:

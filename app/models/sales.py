@@ -3,15 +3,18 @@ one row per product line of it.
 
 The region, company and marketplace are copied onto the rows so the sums page groups and
 isolates by plain columns; a report is recorded once per completed task (unique ``task_id``).
+``state`` is the ЦПЭ's acceptance (3.8(13), ``SalesReportState``): a returned report stays in
+the register as filed, its correction is a report of its own, and only accepted ones are summed.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, Numeric, String
+from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..statuses import SalesReportState
 from .types import UTCDateTime
 
 
@@ -32,6 +35,17 @@ class SalesReport(db.Model):
     scan_document_id: Mapped[int | None] = mapped_column(Integer)
     submitted_by: Mapped[str] = mapped_column(String(254))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A row written without an acceptance to wait for (a form without x-accepted-by, reports
+    # recorded before it existed) counts as accepted.
+    state: Mapped[str] = mapped_column(String(16), index=True, default=SalesReportState.ACCEPTED.value,
+                                       server_default=SalesReportState.ACCEPTED.value)
+    reviewed_by: Mapped[str | None] = mapped_column(String(254))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_comment: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def state_label(self) -> str:
+        return SalesReportState(self.state).label
 
     lines: Mapped[list["SalesLine"]] = relationship(back_populates="report", order_by="SalesLine.position",
                                                     cascade="all, delete-orphan")

@@ -3,6 +3,8 @@
 How the figures of several reports add up (Appendix 6 reports each product's figures "since
 placement" and "for the last calendar month"):
 
+- only reports the ЦПЭ accepted count (3.8(13)): one awaiting acceptance or returned for
+  correction is not a result yet (``SalesReportState``);
 - a product is one page on one marketplace: (application, marketplace, link);
 - the figures since placement (number of sales, value sold) are cumulative, so each product
   counts with its LATEST report only (by report date, then by filing order) — adding up the
@@ -29,6 +31,7 @@ from ..access import visible_instances
 from ..extensions import db
 from ..models import ProcessInstance, SalesLine, SalesReport
 from ..roles import Role
+from ..statuses import SalesReportState
 
 VIEWER_ROLES = frozenset({Role.MO_REC, Role.CPE, Role.MANAGER, Role.ANALYST, Role.ADMIN})
 GROUPINGS = {"application": "Заявка", "region": "Регион", "marketplace": "Площадка"}
@@ -69,6 +72,7 @@ def products(user, region: str | None = None) -> list[Product]:
     """Each product's figures as the module docstring says, oldest application first."""
     query = (select(SalesLine, SalesReport).join(SalesReport, SalesLine.report_id == SalesReport.id)
              .join(ProcessInstance, ProcessInstance.id == SalesReport.instance_id)
+             .where(SalesReport.state == SalesReportState.ACCEPTED)
              .order_by(SalesReport.period_end, SalesReport.id, SalesLine.position))
     query = visible_instances(query, user)
     if region:

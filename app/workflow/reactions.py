@@ -1,6 +1,7 @@
-"""What follows an engine step besides the state itself: deadline effects, the sales register and
-the application's operator (from what the completed task submitted). Who is told of the step is
-the model's (``notify``, app/notifications/notices.py).
+"""What follows an engine step besides the state itself: deadline effects, the sales register
+(reports and the ЦПЭ's acceptance of them) and the application's operator (from what the
+completed task submitted). Who is told of the step is the model's (``notify``,
+app/notifications/notices.py).
 
 Called inside the same transaction as the step's save, so an effect exists exactly when the
 step it came from was stored.
@@ -13,7 +14,7 @@ from ..deadlines import register
 from ..engine import Step
 from ..models import OpenTask
 from ..operators.assignments import record_operator
-from ..sales.recording import record_sales_report
+from ..sales.recording import record_sales_acceptance, record_sales_report
 from ..statuses import TimerKind
 
 
@@ -27,4 +28,5 @@ def after_step(instance, step: Step, now: datetime, open_rows: dict[str, OpenTas
     register.close_for_tasks(instance, [r for r in open_rows.values() if r.task_id not in still_open], now)
     if completion is not None:
         record_sales_report(instance, completion, now)
+        record_sales_acceptance(instance, completion, now)
         record_operator(instance, completion, now)

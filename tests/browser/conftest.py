@@ -46,10 +46,11 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path, fast_hashing):
+def live_server(tmp_path, fast_hashing, extra_config):
     """The app on 127.0.0.1 and a free port, on a fresh SQLite database with the model of
     ``bpmn/`` deployed and the demo users (password ``vitrina-demo``, ``app.demo.DEMO_PASSWORD``); CSRF protection is on, as in
-    production. ``live_server.app`` gives an app to prepare data with (``with app.app_context()``)."""
+    production. ``live_server.app`` gives an app to prepare data with (``with app.app_context()``).
+    A test module adds configuration by overriding ``extra_config`` (e.g. a virtual ``VITRINA_CLOCK``)."""
     from waitress.server import create_server
 
     from app.demo.seed import seed_demo_users
@@ -59,6 +60,7 @@ def live_server(tmp_path, fast_hashing):
         "TESTING": True,
         "SECRET_KEY": "browser-tests",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.sqlite3'}",
+        **extra_config,
     })
     app.instance_path = str(tmp_path)
     with app.app_context():
