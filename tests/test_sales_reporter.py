@@ -197,3 +197,16 @@ def test_reports_awaiting_acceptance_or_returned_do_not_count(users, model):
     db.session.commit()
     [product] = totals.products(users["mo"])
     assert (product.transactions_total, product.last_period_end, product.reports) == (1, accepted.period_end, 1)
+
+
+@pytest.mark.parametrize("reporter,told", [("client", ["client77@test.ru"]), ("operator", ["op@test.ru"])])
+def test_the_report_due_is_told_to_whoever_the_agreement_names_with_its_date(users, model, clock, operator,
+                                                                             reporter, told):
+    from app.dates import fmt_date
+    from app.models import Notification
+    instance = at_first_report(clock, operator, sales_reporter=reporter)
+    report = task_named(instance, FIRST_REPORT)
+    rows = db.session.scalars(select(Notification).where(
+        Notification.event_key.like(f"notice:{instance.id}:{report.task_id}:%"))).all()
+    assert sorted(r.recipient for r in rows) == told
+    assert all(fmt_date(report.normative_due) in r.body for r in rows)
