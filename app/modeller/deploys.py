@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 DIVERGED_NOTE = "[развёрнуто с расхождениями со сценариями модели: {names}]"
 # A scenario's check says "<what>: ожидалось X, получено Y" or "ожидалась задача X, а …".
 _EXPECTED_GOT = re.compile(r"^(?:(?P<what>[^:]+?): )?ожидал\w* (?P<expected>.+?), (?:получен\w*|а) (?P<got>.+)$")
-_WHAT = {"application_status": "статус заявки", "service_status": "статус услуги", "state": "состояние заявки"}
 
 
 class DeployNotDiverged(Exception):
@@ -169,7 +168,7 @@ def divergences_of(result) -> list[dict]:
     for problem in result.problems:
         found = _EXPECTED_GOT.match(problem)
         if found:
-            what = _WHAT.get(found["what"] or "", found["what"] or "")
+            what = found["what"]
             expected = f"{what}: {found['expected']}" if what else found["expected"]
             got = found["got"]
         else:

@@ -295,6 +295,7 @@
   var progressLine = deployBox.querySelector(".modeller-deploy-progress");
   var divergenceBox = deployBox.querySelector(".modeller-divergences");
   var POLL_MS = 700;
+  var HEADINGS = ["Сценарий", "Шаг", "Ожидалось", "Получено"];
 
   function hideDeploy() {
     deployBox.hidden = progressLine.hidden = divergenceBox.hidden = true;
@@ -363,6 +364,7 @@
       var tr = document.createElement("tr");
       [row.scenario, row.step, row.expected, row.got].forEach(function (text, i) {
         var td = document.createElement("td");
+        td.dataset.label = HEADINGS[i];  // a phone shows each row as a card, each value under its heading
         if (i === 0) {
           var link = document.createElement("a");
           link.href = divergenceBox.querySelector("[data-role=scenarios-link]").getAttribute("href") + "#" + row.file;
