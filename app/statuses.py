@@ -328,12 +328,36 @@ class JobKind(StrEnum):
     MAIL_DELIVERY = "mail_delivery"
     SIMULATION_RUN = "simulation_run"
     NOTIFICATION_DIGEST = "notification_digest"
+    DEPLOY_WITH_SCENARIOS = "deploy_with_scenarios"
 
     @property
     def label(self) -> str:
         return {"timer_sweep": "Срабатывание сроков", "mail_delivery": "Отправка писем",
                 "simulation_run": "Прогон симуляции",
-                "notification_digest": "Сводка уведомлений"}[self.value]
+                "notification_digest": "Сводка уведомлений",
+                "deploy_with_scenarios": "Развёртывание модели со сценариями"}[self.value]
+
+
+class DeployState(StrEnum):
+    """A deploy asked for in the modeller (``model_deploys``): its scenarios run as a job first."""
+
+    QUEUED = "queued"
+    RUNNING = "running"      # the scenarios run
+    PASSED = "passed"        # all passed; the version is being stored
+    DIVERGED = "diverged"    # a scenario diverged: not deployed, unless the owner deploys anyway
+    DEPLOYED = "deployed"
+    FAILED = "failed"        # the model or a scenario file was refused, or the job broke
+
+    @property
+    def label(self) -> str:
+        return {"queued": "В очереди", "running": "Проверяются сценарии", "passed": "Сценарии пройдены",
+                "diverged": "Расходится со сценариями", "deployed": "Развёрнута", "failed": "Ошибка"}[self.value]
+
+    @property
+    def finished(self) -> bool:
+        """A job that reached one of these is done: running it again changes nothing. A failed one
+        runs again when retried (a refused model is refused again, a broken run gets its chance)."""
+        return self in (DeployState.DIVERGED, DeployState.DEPLOYED)
 
 
 class JobState(StrEnum):

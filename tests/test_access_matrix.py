@@ -25,7 +25,8 @@ from app.clock import VirtualClock
 from app.demo.samples import sample
 from app.applications.documents import store_upload
 from app.extensions import db
-from app.models import ApplicationOperator, OpenTask
+from app.models import ApplicationOperator, ModelDeploy, OpenTask
+from app.statuses import DeployState
 from app.operators import registry
 from app.roles import Role as R
 from app.workflow.deployments import deploy_bundle, read_bundle
@@ -104,6 +105,11 @@ GET  /api/v1/me/notification-settings      200/200  200/200  200/200 200/200 200
 PUT  /api/v1/me/notification-settings      200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
 # Accounts are managed by admins only.
 GET  /admin/users/                         403/403  403/403  403/403 403/403 403/403 403/403 403/403 403/403 403/403  403/403 403/403 200/200
+# The modeller is the process owners' (and admins'): a deploy's state, «Развернуть всё равно»
+# (409 here: that deploy is deployed already, not diverged), the scenarios it is checked against.
+GET  /modeller/deploys/{deploy}            403/403  403/403  403/403 403/403 403/403 403/403 403/403 403/403 403/403  200/200 403/403 200/200
+POST /modeller/deploys/{deploy}/anyway     403/403  403/403  403/403 403/403 403/403 403/403 403/403 403/403 403/403  409/409 403/403 409/409
+GET  /modeller/scenarios                   403/403  403/403  403/403 403/403 403/403 403/403 403/403 403/403 403/403  200/200 403/403 200/200
 # The client's own pages: clients only.
 GET  /my                                   200/200  200/200  403/403 403/403 403/403 403/403 403/403 403/403 403/403  403/403 403/403 403/403
 """
@@ -134,6 +140,7 @@ class World:
     tokens: dict
     base: dict  # region -> the application at the ЦПЭ check, with a document
     documents: dict  # region -> document id
+    deploy: int  # a modeller deploy, deployed
     browsers: dict = field(default_factory=dict)
 
     def browser(self, role: str):
@@ -175,7 +182,11 @@ def world(request, tmp_path_factory, pg_schema):
                       functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
         db.drop_all()
         db.create_all()
-        deploy_bundle(read_bundle(ROOT / "bpmn"), actor="owner")
+        shipped, _ = deploy_bundle(read_bundle(ROOT / "bpmn"), actor="owner")
+        deployed = ModelDeploy(requested_by="owner@m.ru", requested_at=moscow(2025, 10, 31, 10, 0), key=shipped.key,
+                               state=DeployState.DEPLOYED, done=0, total=0, deployment_id=shipped.id, created=True)
+        db.session.add(deployed)
+        db.session.commit()
         users = {}
         for role, (email, roles, region, inn) in ROLES.items():
             company = next((n for n, i in COMPANIES.values() if i == inn), None)
@@ -195,7 +206,7 @@ def world(request, tmp_path_factory, pg_schema):
                                           spec={"x-accept": [".pdf"]}, uploaded_by="matrix").id
                      for region, instance in base.items()}
         yield World(app, users, {role: tokens.issue(user, "матрица")[1] for role, user in users.items()},
-                    base, documents)
+                    base, documents, deployed.id)
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
@@ -295,7 +306,8 @@ def answer(world: World, role: str, endpoint: str, region: str) -> str:
         db.session.execute(update(OpenTask).where(OpenTask.task_id == task).values(assignee=None, claimed_at=None))
         db.session.commit()
         return str(status)
-    url = path.format(app=base.id, task=check_task_of(base), doc=world.documents[region], region=region)
+    url = path.format(app=base.id, task=check_task_of(base), doc=world.documents[region], region=region,
+                      deploy=world.deploy)
     if path.startswith("/api/"):
         return str(world.api(role, method, url).status_code)
     return str(world.browser(role).open(url, method=method).status_code)
@@ -322,5 +334,5 @@ def test_the_matrix_covers_every_api_route_and_the_pages():
                            re.sub(r"\{\w+\}", "{}", path) for e in endpoints), (method, rule.rule)
     for page in ("/tasks", "/tasks/{task}", "/applications", "/applications/{app}", "/applications/{app}/diagram.json",
                  "/documents/{doc}", "/sla?region={region}", "/notifications", "/notifications/settings", "/admin/users/",
-                 "/my"):
+                 "/my", "/modeller/deploys/{deploy}", "/modeller/scenarios"):
         assert f"GET {page}" in endpoints

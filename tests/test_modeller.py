@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from app.accounts import create_user
 from app.extensions import db
-from app.models import Deployment, ModelDraft
+from app.models import BackgroundJob, Deployment, ModelDeploy, ModelDraft
+from app.modeller import deploys
 from app.roles import Role
 from app.workflow.deployments import current_deployment, deploy_bundle, read_bundle
 from app.workflow.instances import start_process
@@ -53,6 +54,18 @@ def with_step_2_deadline(days: int) -> dict[str, str]:
 
 def versions() -> int:
     return db.session.scalar(select(func.count()).select_from(Deployment))
+
+
+def deploy_and_wait(client, body: dict) -> dict:
+    """POST /modeller/deploy (it only queues the job), wait for the job, and read its state as the page does."""
+    answer = client.post("/modeller/deploy", json=body)
+    assert answer.status_code == 202, answer.get_json()
+    queued = answer.get_json()
+    deploys.wait(queued["deploy"], timeout=120)
+    db.session.expire_all()
+    state = client.get(queued["status_url"])
+    assert state.status_code == 200
+    return state.get_json()
 
 
 def test_owner_opens_the_current_version_with_every_file_as_text(owner_client, shipped):
@@ -128,10 +141,10 @@ def test_deploy_makes_a_new_version_by_the_user_and_new_applications_take_it(own
                         company_name="ООО «Ромашка»", company_inn="7707083893")
     old = complete(old, "Подача Заявки")
 
-    answer = owner_client.post("/modeller/deploy", json={"files": with_step_2_deadline(3), "comment": "3 р.д."})
-    assert answer.status_code == 201
-    version = db.session.get(Deployment, answer.get_json()["version"])
-    assert answer.get_json()["created"] is True and version.id != shipped.id
+    answer = deploy_and_wait(owner_client, {"files": with_step_2_deadline(3), "comment": "3 р.д."})
+    assert answer["state"] == "deployed"
+    version = db.session.get(Deployment, answer["version"])
+    assert answer["created"] is True and version.id != shipped.id
     assert (version.deployed_by, version.comment, current_deployment().id) == (owner.email, "3 р.д.", version.id)
 
     new = start_process("marketplace_support", actor="client77@test.ru", region="77",
@@ -157,9 +170,8 @@ def test_refused_deploy_shows_the_problems_and_keeps_the_previous_version(owner_
 
 
 def test_deploying_the_deployed_bundle_again_is_no_new_version(owner_client, shipped):
-    answer = owner_client.post("/modeller/deploy", json={"files": shipped_files()})
-    assert answer.status_code == 200
-    assert answer.get_json()["version"] == shipped.id and answer.get_json()["created"] is False
+    answer = deploy_and_wait(owner_client, {"files": shipped_files()})
+    assert (answer["state"], answer["version"], answer["created"]) == ("deployed", shipped.id, False)
     assert versions() == 1
 
 
@@ -203,7 +215,7 @@ def test_opening_what_does_not_exist_is_a_clear_error(owner_client, shipped, que
 
 
 def test_an_earlier_version_opens_by_its_number(owner_client, shipped):
-    owner_client.post("/modeller/deploy", json={"files": with_step_2_deadline(3)})
+    deploy_and_wait(owner_client, {"files": with_step_2_deadline(3)})
     body = owner_client.get(f"/modeller/bundle.json?version={shipped.id}").get_json()
     assert body["source"]["id"] == shipped.id and "deadline(2)" in body["files"][MAIN]
     assert owner_client.get("/modeller/bundle.json").get_json()["source"]["id"] != shipped.id
@@ -242,7 +254,9 @@ def test_json_posts_need_the_csrf_token_of_the_page(app, owner_client, shipped):
     page = owner_client.get("/modeller/edit").get_data(as_text=True)
     token = re.search(r'data-csrf-token="([^"]+)"', page).group(1)
     answer = owner_client.post("/modeller/deploy", json={"files": files}, headers={"X-CSRFToken": token})
-    assert answer.status_code == 201 and versions() == 2
+    assert answer.status_code == 202
+    deploys.wait(answer.get_json()["deploy"], timeout=120)
+    assert versions() == 2
 
 
 def test_the_app_serves_the_modeler_and_dmn_js_but_nothing_else_of_node_modules(client):
@@ -259,16 +273,83 @@ def test_the_app_serves_the_modeler_and_dmn_js_but_nothing_else_of_node_modules(
         assert client.get(path).status_code == 404, path
 
 
-def test_deploy_runs_the_model_scenarios_and_a_divergence_needs_the_owners_confirmation(app, owner_client, shipped):
+def test_deploy_only_queues_the_job_and_the_version_appears_when_it_has_run(app, owner_client, shipped, monkeypatch):
+    started = []
+    monkeypatch.setattr("app.jobs.inprocess.ThreadRunner.start", lambda self, kind, key, args: started.append(key))
+    answer = owner_client.post("/modeller/deploy", json={"files": with_step_2_deadline(3), "comment": "3 р.д."})
+    assert answer.status_code == 202
+    body = answer.get_json()
+    assert body["job"] == f"deploy_with_scenarios:{body['deploy']}" and started == [body["job"]]
+    assert body["state"] == "queued" and versions() == 1  # nothing deployed by the request itself
+    row = db.session.get(ModelDeploy, body["deploy"])
+    assert (row.requested_by, row.comment) == ("owner@test.ru", "3 р.д.")
+    assert "deadline(3)" in row.file_map()[MAIN].decode()
+    assert db.session.scalar(select(BackgroundJob.state).where(BackgroundJob.key == body["job"])) == "queued"
+    from app.jobs import functions
+    from app.statuses import JobKind
+    functions.run(JobKind.DEPLOY_WITH_SCENARIOS, {"deploy_id": body["deploy"]})  # what the worker does
+    state = owner_client.get(body["status_url"]).get_json()
+    assert state["state"] == "deployed" and state["version"] == current_deployment().id != shipped.id
+    assert current_deployment().comment == "3 р.д."
+
+
+def test_a_diverging_scenario_is_listed_and_nothing_is_deployed_until_the_owner_deploys_anyway(app, owner_client, shipped):
     app.config["VITRINA_DEPLOY_SCENARIOS"] = True
     changed = with_step_2_deadline(3)
-    diverged = owner_client.post("/modeller/deploy", json={"files": changed, "comment": "3 р.д."})
-    assert diverged.status_code == 422
-    error = diverged.get_json()["error"]
-    assert error["code"] == "scenarios_diverged"
-    assert any("happy_path.yaml" in p["file"] for p in error["problems"])
+    state = deploy_and_wait(owner_client, {"files": changed, "comment": "3 р.д."})
+    assert state["state"] == "diverged" and state["version"] is None
+    assert state["done"] == state["total"] > 1  # every scenario ran, the progress says so
+    rows = state["divergences"]
+    happy = [r for r in rows if r["file"] == "happy_path.yaml"]
+    assert happy and happy[0]["scenario"] == "Основной путь (шаги 1–13)"
+    assert happy[0]["step"].startswith("шаг 1 «Подача Заявки»")
+    assert "05.11.2025" in happy[0]["expected"] and "06.11.2025" in happy[0]["got"]
+    assert not any("bpmn/scenarios" in str(value) for row in rows for value in row.values())
     assert versions() == 1 and current_deployment().id == shipped.id
-    confirmed = owner_client.post("/modeller/deploy", json={"files": changed, "comment": "3 р.д.",
-                                                            "accept_scenario_changes": True})
-    assert confirmed.status_code == 201
-    assert current_deployment().comment == "3 р.д. [развёрнуто с подтверждёнными расхождениями со сценариями модели]"
+
+    anyway = owner_client.post(state["anyway_url"])
+    assert anyway.status_code == 200 and anyway.get_json()["state"] == "deployed"
+    version = current_deployment()
+    assert version.id == anyway.get_json()["version"] != shipped.id
+    assert version.comment.startswith("3 р.д. [развёрнуто с расхождениями со сценариями модели: ")
+    assert "Основной путь (шаги 1–13)" in version.comment
+    assert version.file_map()[MAIN] == changed[MAIN].encode()  # the stored bundle, not a re-sent one
+    row = db.session.get(ModelDeploy, state["id"])
+    assert (row.forced_by, row.forced_at is not None, version.deployed_by) == ("owner@test.ru", True, "owner@test.ru")
+    again = owner_client.post(state["anyway_url"])
+    assert again.status_code == 409 and re.search("[а-я]", again.get_json()["error"]["message"])
+    assert versions() == 2
+
+
+def test_the_deploy_job_run_twice_deploys_once_and_a_job_cut_off_starts_over(app, owner_client, shipped):
+    from app.jobs import functions
+    from app.statuses import DeployState, JobKind
+    state = deploy_and_wait(owner_client, {"files": with_step_2_deadline(3)})
+    assert state["state"] == "deployed" and versions() == 2
+    functions.run(JobKind.DEPLOY_WITH_SCENARIOS, {"deploy_id": state["id"]})  # a retry of a finished job
+    assert versions() == 2
+    job = db.session.scalar(select(BackgroundJob).where(BackgroundJob.key == f"deploy_with_scenarios:{state['id']}"))
+    assert (job.state, job.attempts, job.completions) == ("done", 2, 1)
+
+    # A worker killed after the version was stored but with the row still «running»: the rerun
+    # starts over, finds the version deployed and records it; still one new version.
+    row = db.session.get(ModelDeploy, state["id"])
+    row.state, row.deployment_id = DeployState.RUNNING, None
+    db.session.commit()
+    functions.run(JobKind.DEPLOY_WITH_SCENARIOS, {"deploy_id": state["id"]})
+    db.session.expire_all()
+    row = db.session.get(ModelDeploy, state["id"])
+    assert (row.state, row.deployment_id, versions()) == ("deployed", state["version"], 2)
+
+
+def test_the_scenarios_page_shows_each_scenario_by_name(owner_client, shipped):
+    page = owner_client.get("/modeller/scenarios")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Основной путь (шаги 1–13)" in text and 'id="happy_path.yaml"' in text
+    assert "bpmn/scenarios" not in text
+
+
+def test_deploy_status_of_an_unknown_deploy_is_404(owner_client, shipped):
+    assert owner_client.get("/modeller/deploys/999").status_code == 404
+    assert owner_client.post("/modeller/deploys/999/anyway").status_code == 404

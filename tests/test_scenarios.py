@@ -44,7 +44,7 @@ def test_a_changed_deadline_is_reported_with_the_step_that_diverged():
     [result] = run_scenarios(with_step_2_deadline(3), happy_path())
     assert not result.ok
     assert result.step == 1 and result.label == "«Подача Заявки»" and result.element_id == "step_1_submit"
-    assert result.problems == ["срок normative задачи «Проверка Заявки в ЦПЭ»: ожидался 05.11.2025, "
+    assert result.problems == ["нормативный срок задачи «Проверка Заявки в ЦПЭ»: ожидался 05.11.2025, "
                                "получен 06.11.2025 23:59:59"]
     assert result.where == "scenarios/happy_path.yaml:7"
     assert "РАСХОДИТСЯ  scenarios/happy_path.yaml:7" in result.text()

@@ -2,8 +2,8 @@
 
 Each may run twice (a retry, a worker killed mid-way and its job run again) and must then have
 the effect once: the sweep fires only what is still waiting (the timers table is the truth), the
-delivery sends only what is still pending, the digest only what still waits for it, and a
-simulation run that is done is not run again.
+delivery sends only what is still pending, the digest only what still waits for it, and neither a
+simulation run that is done nor a modeller deploy that deployed or diverged is run again.
 """
 from __future__ import annotations
 
@@ -44,11 +44,17 @@ def run_simulation(run_id: int):
     return execute(run_id)
 
 
+def deploy_with_scenarios(deploy_id: int):
+    from ..modeller.deploys import execute
+    return execute(deploy_id)
+
+
 FUNCTIONS = {
     JobKind.TIMER_SWEEP: sweep_timers,
     JobKind.MAIL_DELIVERY: deliver_mail,
     JobKind.SIMULATION_RUN: run_simulation,
     JobKind.NOTIFICATION_DIGEST: send_digests,
+    JobKind.DEPLOY_WITH_SCENARIOS: deploy_with_scenarios,
 }
 
 
@@ -56,6 +62,8 @@ def key_of(kind: JobKind, **args) -> str:
     """The job's key: what makes a second deferral of the same work the same job."""
     if kind == JobKind.SIMULATION_RUN:
         return f"{kind}:{args['run_id']}"
+    if kind == JobKind.DEPLOY_WITH_SCENARIOS:
+        return f"{kind}:{args['deploy_id']}"
     return str(kind)  # recurring work: one row, its latest run
 
 

@@ -35,7 +35,10 @@ RECOVERED = "Исполнитель задания остановлен (пер�
 RETRIES = {JobKind.TIMER_SWEEP: procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5),
            JobKind.MAIL_DELIVERY: procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5),
            JobKind.NOTIFICATION_DIGEST: procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5),
-           JobKind.SIMULATION_RUN: False}
+           JobKind.SIMULATION_RUN: False,
+           # A divergence or a refused model is the job's result, not its failure; a broken run
+           # says why in the page, and the owner deploys again.
+           JobKind.DEPLOY_WITH_SCENARIOS: False}
 # No job has a procrastinate lock: sweeps and deliveries may overlap (rows are claimed with FOR
 # UPDATE SKIP LOCKED and marked conditionally, so each timer fires and each e-mail goes once), and a
 # lock would be worse than useless: procrastinate runs a locked job only after every earlier job of

@@ -9,6 +9,7 @@ from .document import Document
 from .draft import TaskDraft
 from .incident import Incident
 from .job import BackgroundJob
+from .model_deploy import ModelDeploy, ModelDeployFile
 from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
@@ -24,5 +25,5 @@ from .user import User, UserRole
 from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
-           "LoginFailure", "Notification", "NotificationSetting", "OpenTask",
+           "LoginFailure", "ModelDeploy", "ModelDeployFile", "Notification", "NotificationSetting", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

@@ -38,4 +38,5 @@ class BackgroundJob(db.Model):
     def kind_label(self) -> str:
         """The job in words, with what it works on: «Прогон симуляции № 12»."""
         label = JobKind(self.kind).label
-        return f"{label} № {self.args['run_id']}" if self.args and self.args.get("run_id") else label
+        subject = (self.args or {}).get("run_id") or (self.args or {}).get("deploy_id")
+        return f"{label} № {subject}" if subject else label

@@ -14,6 +14,8 @@ from ..statuses import AuditAction, TimerKind
 
 REGIONAL_ROLES = ("client", "cpe")
 DUE_FIELDS = {TimerKind.NORMATIVE: "normative_due", TimerKind.INDICATIVE: "indicative_due", "wait": "wait_due"}
+STATUS_WORDS = {"application_status": "статус заявки", "service_status": "статус услуги"}
+DUE_WORDS = {TimerKind.NORMATIVE: "нормативный срок", TimerKind.INDICATIVE: "индикативный срок", "wait": "срок ожидания"}
 
 
 class Diverged(Exception):
@@ -64,9 +66,9 @@ def compare(instance: ProcessInstance, expect: dict) -> list[str]:
 
     for line in ("application_status", "service_status"):
         if line in expect:
-            differs(line, expect[line], getattr(instance, line))
+            differs(STATUS_WORDS[line], expect[line], getattr(instance, line))
     if "state" in expect:
-        differs("state", expect["state"], str(instance.state))
+        differs("состояние заявки", expect["state"], str(instance.state))
     tasks = open_tasks(instance)
     if "tasks" in expect:
         differs("открытые задачи", sorted(expect["tasks"]), sorted(t.name for t in tasks))
@@ -86,7 +88,7 @@ def compare(instance: ProcessInstance, expect: dict) -> list[str]:
         for kind, text in dues.items():
             actual = getattr(task, DUE_FIELDS[kind])
             if not _same_moment(text, actual):
-                problems.append(f"срок {kind} задачи «{name}»: ожидался {text}, получен {_when(actual)}")
+                problems.append(f"{DUE_WORDS[kind]} задачи «{name}»: ожидался {text}, получен {_when(actual)}")
     return problems
 
 

@@ -54,10 +54,12 @@ class ScenarioResult:
 
 def run_scenarios(model_files: dict[str, bytes], scenario_files: dict[str, bytes], *,
                   forms_dir: str | Path | None = None, client_waits: dict | None = None,
-                  model_limits: dict | None = None) -> list[ScenarioResult]:
+                  model_limits: dict | None = None, progress=None) -> list[ScenarioResult]:
     """Run every scenario on the model; ScenarioFormatError if a file does not follow the format.
 
-    The model's code runs in the worker processes under ``model_limits``, as it will at run time."""
+    The model's code runs in the worker processes under ``model_limits``, as it will at run time.
+    ``progress(done, total)`` is called before the first scenario and after each one; it runs inside
+    the throw-away app's context, so it must not use ``db.session`` for the caller's database."""
     from ..config import DEFAULT_CLIENT_WAITS
     from .format import ScenarioFormatError
     scenarios, errors = [], []
@@ -85,7 +87,14 @@ def run_scenarios(model_files: dict[str, bytes], scenario_files: dict[str, bytes
         with app.app_context():
             try:
                 db.create_all()
-                return [_run(scenario, model_files, clock) for scenario in scenarios]
+                results = []
+                for scenario in scenarios:
+                    if progress:
+                        progress(len(results), len(scenarios))
+                    results.append(_run(scenario, model_files, clock))
+                if progress:
+                    progress(len(results), len(scenarios))
+                return results
             finally:
                 db.session.remove()
                 db.engine.dispose()

@@ -1,5 +1,6 @@
 """The modeller for process owners (and admins): open a deployed version or a draft in bpmn-js /
-dmn-js, validate it, save it as a draft, deploy it as a new version.
+dmn-js, validate it, save it as a draft, deploy it as a new version (a background job runs the model
+scenarios first; the page polls it and shows the divergences, if any).
 
 The pages are HTML; the editor talks to the JSON endpoints with fetch, sending the CSRF token in
 the ``X-CSRFToken`` header. Validation and deploy are the same checks as ``vitrina check`` and
@@ -7,20 +8,21 @@ the ``X-CSRFToken`` header. Validation and deploy are the same checks as ``vitri
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from ..engine import ModelInvalid
 from ..modeller.bundle import (BundleRejected, as_text, base_from_json, comment_from_json, files_from_json,
                                open_source)
+from ..jobs import functions
+from ..modeller import deploys
 from ..modeller.model_drafts import list_drafts, list_versions, save_draft
+from ..modeller.scenario_files import scenario_texts
 from ..modeller.vocabulary import panel_vocabulary
 from ..roles import Role
-from ..scenarios import read_scenarios
-from ..workflow.deployments import check_bundle, deploy_bundle, forms_dir
-
-SCENARIOS_ACCEPTED = "[развёрнуто с подтверждёнными расхождениями со сценариями модели]"
+from ..statuses import JobKind
+from ..workflow.deployments import check_bundle, forms_dir
 from ..workflow.errors import NotFound, NothingDeployed
 from .guards import restrict_to
 from .vendor import dmn_js_url
@@ -120,25 +122,53 @@ def create_draft():
 
 @bp.post("/deploy")
 def deploy():
-    """Deploy the posted bundle. The model scenarios beside the BPMN (bpmn/scenarios) run first,
-    as for ``vitrina deploy``; a change that makes them diverge on purpose (a new deadline) is
-    deployed only when the owner confirms it with ``accept_scenario_changes``, and the version's
-    comment says so, because the scenarios then describe the old rules until someone updates them."""
+    """Queue the deploy of the posted bundle: a model with errors is refused at once (422, as
+    «Проверить» says); otherwise the bundle is stored and its job runs the model scenarios on it
+    and deploys it (app/modeller/deploys.py). The page polls ``status_url``."""
     files, comment, _base = _posted()
-    accepted = (request.get_json(silent=True) or {}).get("accept_scenario_changes") is True
-    scenarios = {} if accepted or not current_app.config.get("VITRINA_DEPLOY_SCENARIOS", True) \
-        else read_scenarios(current_app.config["VITRINA_BPMN_DIR"])
-    if accepted:
-        comment = " ".join(filter(None, [comment, SCENARIOS_ACCEPTED]))
     try:
-        deployment, created = deploy_bundle(files, actor=current_user.email, comment=comment, scenarios=scenarios)
+        row = deploys.start(files, actor=current_user.email, comment=comment)
     except ModelInvalid as exc:
-        if exc.errors and all(p.rule == "scenario-failed" for p in exc.errors):
-            return _json_error(422, "scenarios_diverged", "Модель верна, но расходится со сценариями "
-                                                          "(bpmn/scenarios): проверьте, что так и задумано, "
-                                                          "и подтвердите развёртывание или исправьте модель",
-                               problems=_problems(exc))
         return _json_error(422, "model_invalid", "Модель не развёрнута: исправьте ошибки, "
                                                  "действующей остаётся прежняя версия", problems=_problems(exc))
-    return jsonify({"version": deployment.id, "created": created,
-                    "url": url_for(".edit", version=deployment.id)}), 201 if created else 200
+    return jsonify({"deploy": row.id, "job": functions.key_of(JobKind.DEPLOY_WITH_SCENARIOS, deploy_id=row.id),
+                    "status_url": url_for(".deploy_status", deploy_id=row.id),
+                    **deploys.as_json(row)}), 202
+
+
+def _deploy_or_404(deploy_id: int):
+    try:
+        return deploys.get(deploy_id)
+    except NotFound:
+        abort(404)
+
+
+def _deploy_answer(row):
+    answer = deploys.as_json(row)
+    if row.deployment_id:
+        answer["url"] = url_for(".edit", version=row.deployment_id)
+    answer["anyway_url"] = url_for(".deploy_anyway", deploy_id=row.id)
+    answer["scenarios_url"] = url_for(".scenarios")
+    return answer
+
+
+@bp.get("/deploys/<int:deploy_id>")
+def deploy_status(deploy_id: int):
+    return jsonify(_deploy_answer(_deploy_or_404(deploy_id)))
+
+
+@bp.post("/deploys/<int:deploy_id>/anyway")
+def deploy_anyway(deploy_id: int):
+    """«Развернуть всё равно»: the stored bundle whose scenarios diverged, noted in the comment."""
+    _deploy_or_404(deploy_id)
+    try:
+        row = deploys.deploy_anyway(deploy_id, actor=current_user.email)
+    except deploys.DeployNotDiverged as exc:
+        return _json_error(409, "not_diverged", str(exc))
+    return jsonify(_deploy_answer(row))
+
+
+@bp.get("/scenarios")
+def scenarios():
+    """The model scenarios the deploy checks, to read what a divergence is measured against."""
+    return render_template("modeller/scenarios.html", scenarios=scenario_texts())

@@ -43,7 +43,8 @@ def check_bundle(files: dict[str, bytes]) -> ParsedModel:
 
 
 def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = None, *,
-                  once: bool = False, scenarios: dict[str, bytes] | None = None) -> tuple[Deployment, bool]:
+                  once: bool = False, scenarios: dict[str, bytes] | None = None,
+                  on_stored=None) -> tuple[Deployment, bool]:
     """Deploy unless the latest version is this very bundle; returns (deployment, created).
 
     A bundle equal to an older version is deployed again as a new version: that is going back.
@@ -51,6 +52,8 @@ def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = Non
     must not undo a newer version a process owner deployed since).
     ``scenarios`` (or ``scenarios/*.yaml`` entries of ``files``) are run on the bundle first, and
     a version that breaks one is refused (app/scenarios).
+    ``on_stored(deployment, created)``: called before the commit, so what it records (a modeller
+    deploy's outcome) is committed with the version or not at all.
     """
     scenarios = {**(scenarios or {}), **{n: c for n, c in files.items() if n.endswith((".yaml", ".yml"))}}
     files = with_forms({n: c for n, c in files.items() if n not in scenarios})
@@ -58,6 +61,9 @@ def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = Non
     query = select(Deployment).order_by(Deployment.id.desc()).limit(1)
     latest = db.session.scalar(query.where(Deployment.key == key) if once else query)
     if latest is not None and latest.key == key:
+        if on_stored:
+            on_stored(latest, False)
+            db.session.commit()
         return latest, False
     check_bundle(files)  # a refused bundle leaves the previous version deployed
     if scenarios:
@@ -65,6 +71,9 @@ def deploy_bundle(files: dict[str, bytes], actor: str, comment: str | None = Non
     deployment = Deployment(key=key, deployed_at=runtime().clock.now(), deployed_by=actor, comment=comment,
                             files=[DeploymentFile(name=n, content=c) for n, c in sorted(files.items())])
     db.session.add(deployment)
+    if on_stored:
+        db.session.flush()
+        on_stored(deployment, True)
     db.session.commit()
     return deployment, True
 

@@ -76,6 +76,7 @@ def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications
         live_server, page, page_errors, tmp_path):
     app = live_server.app
     old = new_application_at_check(app)
+    page.set_viewport_size({"width": 1366, "height": 900})
     open_editor(page, live_server)
     assert page.locator('.modeller-tabs button[aria-selected="true"]').inner_text() == MAIN
 
@@ -97,24 +98,57 @@ def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications
     page.click('button[data-action="validate"]')
     page.wait_for_selector(".modeller-message.ok")
     page.fill("input[name=comment]", "Шаг 2: нормативный срок 3 р.д.")
-    # The shipped scenarios expect step 2 in 2 working days: the modeller says so and deploys
-    # only once the owner confirms the change is meant.
+    # The shipped scenarios expect step 2 in 2 working days: the deploy's job runs them and the
+    # page shows where the model diverges, in a table, with no dialog and no repository path.
     dialogs = []
-    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.click('button[data-action="deploy"]')
+    page.wait_for_selector('#modeller[data-deploy-state="diverged"]', timeout=120_000)
+    table = page.locator(".modeller-divergences")
+    assert table.is_visible() and not dialogs
+    assert [h.inner_text() for h in table.locator("th").all()] == ["Сценарий", "Шаг", "Ожидалось", "Получено"]
+    first = table.locator("tbody tr").first.locator("td")
+    assert first.nth(0).inner_text() == "Основной путь (шаги 1–13)"
+    assert "05.11.2025" in first.nth(2).inner_text() and "06.11.2025" in first.nth(3).inner_text()
+    assert "bpmn/scenarios" not in page.locator("#modeller").inner_text()
+    assert "версия № 1" in page.locator("[data-role=source-label]").inner_text()
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Deployment)) == 1  # not deployed
+        db.session.remove()
+    # On a phone the table and its two actions stay within the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    box = page.locator(".modeller-deploy").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    cell = page.locator(".modeller-divergences tbody td").nth(2)  # each row a card, each value under its heading
+    assert cell.evaluate("td => getComputedStyle(td, '::before').content") == '"Ожидалось"'
+    cell_box = cell.bounding_box()
+    assert cell_box["x"] + cell_box["width"] <= 390
+    anyway = page.locator('button[data-action="deploy-anyway"]')
+    anyway.scroll_into_view_if_needed()
+    assert anyway.is_visible() and page.locator("[data-role=scenarios-link]").is_visible()
+    page.screenshot(path=str(tmp_path / "modeller-divergences-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.screenshot(path=str(tmp_path / "modeller-divergences-1366.png"))
+
+    anyway.click()
     page.wait_for_selector("#modeller[data-deployed]")
-    assert dialogs and "Сценарии модели расходятся" in dialogs[0]
-    # The first answer was that refusal (422), listed under the editor until the confirmed deploy.
-    diverged = [e for e in page_errors if e.startswith("HTTP 422") and e.endswith("/modeller/deploy")]
-    assert len(diverged) == 1
-    page_errors.remove(diverged[0])
-    assert "Развёрнута версия" in page.locator(".modeller-message").inner_text()
-    assert not real(page_errors), page_errors
+    assert "Развёрнута версия № 2" in page.locator(".modeller-message").inner_text()
+    # The heading follows the deploy without a reload, and so does the address.
+    assert page.locator("[data-role=source-label]").inner_text() == "версия № 2"
+    assert page.url.endswith("/modeller/edit?version=2")
+    assert not dialogs and not real(page_errors), page_errors
+
+    scenarios = page.context.new_page()
+    scenarios.goto(live_server("/modeller/scenarios#happy_path.yaml"))
+    assert scenarios.locator("#happy_path\\.yaml h2").inner_text() == "Основной путь (шаги 1–13)"
+    scenarios.close()
 
     with app.app_context():
         deployment = current_deployment()
-        assert (deployment.deployed_by, deployment.comment) == (
-            "owner@demo.ru", "Шаг 2: нормативный срок 3 р.д. [развёрнуто с подтверждёнными расхождениями со сценариями модели]")
+        assert deployment.deployed_by == "owner@demo.ru"
+        assert deployment.comment.startswith("Шаг 2: нормативный срок 3 р.д. [развёрнуто с расхождениями "
+                                             "со сценариями модели: ")
+        assert "Основной путь (шаги 1–13)" in deployment.comment
         assert db.session.scalar(select(db.func.count()).select_from(Deployment)) == 2
         tree = etree.fromstring(deployment.file_map()[MAIN])
         timer = tree.find(".//bpmn:boundaryEvent[@id='step_2_normative']", NS)

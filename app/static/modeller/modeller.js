@@ -263,37 +263,141 @@
     },
     deploy: function () {
       return run("Развёртывание", function () {
+        hideDeploy();
         return post(root.dataset.deployUrl).then(function (answer) {
-          if (answer.status === 422 && answer.data.error.code === "scenarios_diverged") {
-            // The model is valid but the scenarios describe other rules: deploy only on purpose.
-            showProblems(answer.data.error.problems || []);
-            say(errorText(answer), "error");
-            var confirmed = window.confirm("Сценарии модели расходятся с изменённой моделью (список под редактором).\n" +
-              "Если изменение задумано, разверните его и обновите сценарии в bpmn/scenarios.\nРазвернуть?");
-            return confirmed ? post(root.dataset.deployUrl, { accept_scenario_changes: true }) : null;
-          }
-          return answer;
-        }).then(function (answer) {
-          if (!answer) return;
           if (answer.status === 422) {
             showProblems(answer.data.error.problems || []);
             say(errorText(answer), "error");
             return;
           }
-          if (answer.status !== 200 && answer.status !== 201) { say(errorText(answer), "error"); return; }
+          if (answer.status !== 202) { say(errorText(answer), "error"); return; }
           showProblems([]);
-          root.dataset.deployed = answer.data.version;
-          Object.keys(state.tabs).forEach(function (name) {
-            state.tabs[name].changed = false;
-            state.tabs[name].button.classList.remove("dirty");
-          });
-          say(answer.data.created ? "Развёрнута версия № " + answer.data.version +
-              ": новые заявки пойдут по ней, начатые остаются на своей версии."
-              : "Такая модель уже развёрнута (версия № " + answer.data.version + ").", "ok");
+          return watchDeploy(answer.data);
+        });
+      });
+    },
+    "deploy-anyway": function () {
+      if (!state.deploy) return Promise.resolve();
+      return run("Развёртывание", function () {
+        return send(state.deploy.anyway_url).then(function (answer) {
+          if (answer.status !== 200) { say(errorText(answer), "error"); return; }
+          return settle(answer.data);
         });
       });
     },
   };
+
+  // --- deploy as a background job -----------------------------------------------------------
+  // The server stores the bundle and runs the model scenarios on it in a job; the page polls the
+  // job's state, shows «n из m», then the new version or the table of divergences.
+
+  var deployBox = root.querySelector(".modeller-deploy");
+  var progressLine = deployBox.querySelector(".modeller-deploy-progress");
+  var divergenceBox = deployBox.querySelector(".modeller-divergences");
+  var POLL_MS = 700;
+  var HEADINGS = ["Сценарий", "Шаг", "Ожидалось", "Получено"];
+
+  function hideDeploy() {
+    deployBox.hidden = progressLine.hidden = divergenceBox.hidden = true;
+    delete root.dataset.deployState;
+  }
+
+  function send(url) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrfToken },
+      body: "{}",
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
+    });
+  }
+
+  function showProgress(data) {
+    deployBox.hidden = progressLine.hidden = false;
+    progressLine.querySelector("[data-role=done]").textContent = data.done;
+    progressLine.querySelector("[data-role=total]").textContent = data.total || "…";
+    var bar = progressLine.querySelector("progress");
+    bar.max = Math.max(data.total, 1);
+    bar.value = data.done;
+    say(data.total ? "Проверяются сценарии модели: " + data.done + " из " + data.total + "…"
+        : "Развёртывание поставлено в очередь…");
+  }
+
+  function watchDeploy(data) {
+    state.deploy = data;
+    root.dataset.deployState = data.state;
+    if (data.state === "queued" || data.state === "running" || data.state === "passed") {
+      showProgress(data);
+      return new Promise(function (resolve) { setTimeout(resolve, POLL_MS); }).then(function () {
+        return fetch(data.status_url || state.deploy.status_url, { credentials: "same-origin" });
+      }).then(function (response) {
+        if (!response.ok) throw new Error("состояние развёртывания не получено (" + response.status + ")");
+        return response.json();
+      }).then(function (next) {
+        next.status_url = data.status_url;
+        return watchDeploy(next);
+      });
+    }
+    return settle(data);
+  }
+
+  function settle(data) {
+    state.deploy = Object.assign(state.deploy || {}, data);
+    root.dataset.deployState = data.state;
+    progressLine.hidden = true;
+    if (data.state === "diverged") {
+      showDivergences(data.divergences);
+      say("Версия не развёрнута: модель расходится со сценариями (" + data.divergences.length + ").", "error");
+      return;
+    }
+    deployBox.hidden = divergenceBox.hidden = true;
+    if (data.state === "failed") { say(data.error || "Развёртывание не удалось.", "error"); return; }
+    deployed(data);
+  }
+
+  function showDivergences(rows) {
+    var body = divergenceBox.querySelector("tbody");
+    body.textContent = "";
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      [row.scenario, row.step, row.expected, row.got].forEach(function (text, i) {
+        var td = document.createElement("td");
+        td.dataset.label = HEADINGS[i];  // a phone shows each row as a card, each value under its heading
+        if (i === 0) {
+          var link = document.createElement("a");
+          link.href = divergenceBox.querySelector("[data-role=scenarios-link]").getAttribute("href") + "#" + row.file;
+          link.target = "_blank";
+          link.rel = "noopener";
+          link.textContent = text;
+          td.appendChild(link);
+        } else {
+          td.textContent = text;
+        }
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    deployBox.hidden = divergenceBox.hidden = false;
+  }
+
+  function deployed(data) {
+    var version = data.version;
+    root.dataset.deployed = version;
+    Object.keys(state.tabs).forEach(function (name) {
+      state.tabs[name].changed = false;
+      state.tabs[name].button.classList.remove("dirty");
+    });
+    // The page now edits the deployed version: its heading, title and address follow.
+    state.source = { kind: "version", id: version, label: "версия № " + version, base_version: version };
+    root.querySelector("[data-role=source-label]").textContent = state.source.label;
+    document.title = document.title.replace(/(версия|черновик) № \d+/, state.source.label);
+    if (data.url && window.history.replaceState) window.history.replaceState(null, "", data.url);
+    say(data.created ? "Развёрнута версия № " + version +
+        ": новые заявки пойдут по ней, начатые остаются на своей версии."
+        : "Такая модель уже развёрнута (версия № " + version + ").", "ok");
+  }
 
   root.querySelectorAll("button[data-action]").forEach(function (button) {
     button.addEventListener("click", function () { actions[button.dataset.action](); });
