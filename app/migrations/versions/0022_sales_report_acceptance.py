@@ -13,7 +13,6 @@ import app.models.types  # noqa: F401  (custom column types used by autogenerate
 
 # revision identifiers, used by Alembic.
 revision = '0022'
-# Chained after 0021 at merge; 0019 is the head of this branch.
 down_revision = '0020'
 branch_labels = None
 depends_on = None

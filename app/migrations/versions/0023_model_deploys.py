@@ -13,7 +13,6 @@ import app.models.types  # noqa: F401  (custom column types used by autogenerate
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-# Temporarily on 0020: 0021 and 0022 are added by other branches; the lead re-chains to '0022'.
 down_revision = '0022'
 branch_labels = None
 depends_on = None
