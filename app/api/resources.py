@@ -11,6 +11,7 @@ from ..calendar import MOSCOW
 from ..applications.casefile import audit_note
 from ..accounts.names import display_name
 from ..models import AuditEvent, OpenTask, ProcessInstance
+from ..notifications.outbox import smtp_enabled
 from ..tasks.worklist import deadline_state
 from ..statuses import AuditAction
 
@@ -97,3 +98,17 @@ def history_item(event: AuditEvent) -> dict:
         "status_to": event.status_to,
         "assignee": assignee,
     }
+
+
+def invitation_resource(invitation, now: datetime) -> dict:
+    """An invitation as the API shows it to staff: who, until when, its state; never the link."""
+    if invitation.used_at is not None:
+        state = "accepted"
+    elif invitation.revoked_at is not None:
+        state = "replaced"
+    else:
+        state = "expired" if now >= invitation.expires_at else "sent"
+    return {"id": invitation.id, "application_id": invitation.instance_id, "full_name": invitation.user.full_name,
+            "email": invitation.user.email, "state": state, "created_at": invitation.created_at.isoformat(),
+            "expires_at": invitation.expires_at.isoformat(),
+            "e_mailed": smtp_enabled()}

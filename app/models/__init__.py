@@ -12,6 +12,7 @@ from .job import BackgroundJob
 from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
+from .invitation import Invitation
 from .login_failure import LoginFailure
 from .notification import Notification
 from .operator import (ApplicationOperator, Operator, OperatorEvent, OperatorEvidence, OperatorRequirement,
@@ -23,6 +24,6 @@ from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
+__all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow", "Invitation",
            "LoginFailure", "Notification", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

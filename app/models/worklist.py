@@ -21,6 +21,9 @@ class OpenTask(db.Model):
     step: Mapped[str | None] = mapped_column(String(16))
     lane: Mapped[str | None] = mapped_column(String(120))
     role: Mapped[str | None] = mapped_column(String(32))
+    # The roles the model lets fill the task for its lane's role (its ``on_behalf``), as
+    # ",kb_rec,cpe,": delimited on both sides, so the task list matches one role with LIKE.
+    stand_ins: Mapped[str | None] = mapped_column(String(120))
     region: Mapped[str | None] = mapped_column(String(8))
     form: Mapped[str | None] = mapped_column(String(120))
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -52,3 +52,19 @@ def refusal(instance, status: str, reason: str | None, consultation_offered: boo
         text += "\n\n" + CONSULTATION_OFFER
     return Message(NotificationKind.REFUSAL, f"Отказ по заявке № {instance.id}", text,
                    f"/applications/{instance.id}")
+
+
+def invitation(instance, full_name: str, email: str, inviter: str, inviter_role: str, expires: datetime,
+               link: str) -> Message:
+    """The one-time link for a client's representative invited from an application."""
+    who = f"{inviter} ({inviter_role})" if inviter_role and inviter_role not in inviter else inviter
+    return Message(
+        NotificationKind.INVITATION,
+        f"Приглашение в Витрину: {_application(instance)}",
+        f"Здравствуйте, {one_line(full_name)}!\n\n"
+        f"{who} приглашает Вас в Витрину, личный кабинет Клиента РЭЦ, по {_application(instance, 'заявке')} "
+        "на размещение и продвижение продукции на электронных торговых площадках. В кабинете Вы заполните "
+        "анкету заявки (шаг 1), если её ещё не заполнили за Вас, и будете следить за заявкой.\n\n"
+        f"Ваш логин: {email}. Чтобы войти, задайте пароль по ссылке ниже. Ссылка действует до "
+        f"{fmt_datetime(expires)} (МСК) и открывается один раз; если срок истёк, попросите пригласить Вас снова.",
+        link)
