@@ -106,7 +106,12 @@ def test_the_history_names_who_filed_on_whose_behalf_by_names(api, client, model
                                                          CaseEntry.kind == "questionnaire"))
     page = client.get(f"/applications/{application}/case/{entry}").get_data(as_text=True)
     assert "Игорь Семёнов, КБ РЭЦ (КБ РЭЦ от имени Клиента ООО «Ромашка»)" in page and "kb@test.ru" not in page
-    assert "scan.pdf" in page
+    assert "Скан анкеты, подписанной уполномоченным лицом Клиента" in page and "scan.pdf" in page
+    # The ЦПЭ checking step 2 reads the questionnaire with its signed scan.
+    check = task_named(get_instance(application), CHECK)
+    questionnaire_shown = client.get(f"/tasks/{check.task_id}").get_data(as_text=True).split('id="questionnaire"', 1)[1]
+    assert "Скан анкеты, подписанной уполномоченным лицом Клиента" in questionnaire_shown
+    assert "scan.pdf" in questionnaire_shown
 
 
 def test_the_cpe_of_the_region_fills_step_1_on_the_page_and_the_scan_is_required_there(client, users, model):
