@@ -13,6 +13,7 @@ from ..applications.filing import ON_BEHALF_ROLES, FilingRefused, file_applicati
 from ..extensions import db
 from ..intake.windows import IntakeClosed
 from ..notifications.outbox import smtp_enabled
+from ..roles import Role
 from ..workflow.errors import NothingDeployed
 from .applications import render_card
 from .guards import restrict_to
@@ -27,7 +28,7 @@ FIELDS = ("company_name", "company_inn", "region")
 def new_application():
     """«Подать заявку за клиента»: the company's name, INN and region (a ЦПЭ user's own)."""
     values = {key: (request.form.get(key) or "").strip() for key in FIELDS} if request.method == "POST" else {}
-    region_fixed = None if current_user.has_role("kb_rec") else current_user.region
+    region_fixed = None if current_user.has_role(Role.KB_REC) else current_user.region
     if region_fixed:
         values["region"] = region_fixed
     errors: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""filing on behalf: the stand-ins of an open task, invitations of a client's representative
+"""filing on behalf: the stand-ins of an open task (with a partial index), invitations of a client's representative
 
 Revision ID: 0021
 Revises: 0019
@@ -22,6 +22,9 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('open_tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('stand_ins', sa.String(length=120), nullable=True))
+        batch_op.create_index('ix_open_tasks_stand_ins', ['region', 'stand_ins'], unique=False,
+                              sqlite_where=sa.text('stand_ins IS NOT NULL'),
+                              postgresql_where=sa.text('stand_ins IS NOT NULL'))
     # Open step 1 tasks of applications КБ РЭЦ or a ЦПЭ filed get the stand-ins the model now gives them.
     op.execute("""
         UPDATE open_tasks SET stand_ins = ',kb_rec,cpe,'
@@ -56,4 +59,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_invitations_instance_id'))
     op.drop_table('invitations')
     with op.batch_alter_table('open_tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_open_tasks_stand_ins')
         batch_op.drop_column('stand_ins')
