@@ -31,7 +31,7 @@ from ..models import Invitation, ProcessInstance, User
 from ..notifications import texts
 from ..notifications.outbox import Recipient, enqueue
 from ..roles import Role
-from ..statuses import InstanceState
+from ..statuses import InstanceState, InvitationState
 from ..workflow.errors import WorkflowError
 from ..workflow.runtime import runtime
 
@@ -147,13 +147,22 @@ def of_application(instance_id: int) -> list[Invitation]:
                                    .order_by(Invitation.id.desc())))
 
 
+def state(invitation: Invitation, now: datetime) -> InvitationState:
+    if invitation.used_at is not None:
+        return InvitationState.ACCEPTED
+    if invitation.revoked_at is not None:
+        return InvitationState.REPLACED
+    return InvitationState.EXPIRED if now >= invitation.expires_at else InvitationState.SENT
+
+
 def state_of(invitation: Invitation, now: datetime) -> str:
     """How the card describes an invitation, in Russian."""
-    if invitation.used_at is not None:
+    current = state(invitation, now)
+    if current == InvitationState.ACCEPTED:
         return f"принято {fmt_datetime(invitation.used_at)}: пароль задан"
-    if invitation.revoked_at is not None:
+    if current == InvitationState.REPLACED:
         return "заменено новым приглашением"
-    if now >= invitation.expires_at:
+    if current == InvitationState.EXPIRED:
         return f"срок ссылки истёк {fmt_datetime(invitation.expires_at)}"
     return f"ссылка отправлена, действует до {fmt_datetime(invitation.expires_at)}"
 
@@ -189,4 +198,4 @@ def _inviter_role(user) -> str:
 
 
 __all__ = ["InvitationRefused", "LinkUnknown", "LinkUnusable", "LinkUsed", "accept", "invite", "may_invite",
-           "of_application", "state_of", "usable"]
+           "of_application", "state", "state_of", "usable"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 
 from ..tasks.worklist import OPEN, SECTIONS
-from ..statuses import AuditAction
+from ..statuses import AuditAction, InvitationState
 
 VERSION = "1.0.0"
 
@@ -156,7 +156,7 @@ SCHEMAS = {
         "description": "Приглашение; одноразовая ссылка уходит только в письмо приглашённому",
         "properties": {"id": {"type": "integer"}, "application_id": _nullable("integer"),
                        "full_name": {"type": "string"}, "email": {"type": "string"},
-                       "state": {"type": "string", "enum": ["sent", "accepted", "replaced", "expired"]},
+                       "state": {"type": "string", "enum": [str(s) for s in InvitationState]},
                        "created_at": {"type": "string", "format": "date-time"},
                        "expires_at": {"type": "string", "format": "date-time"},
                        "e_mailed": {"type": "boolean", "description": "Отправка писем настроена (иначе письмо не уйдёт)"}},

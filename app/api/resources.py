@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ..calendar import MOSCOW
 from ..applications.casefile import audit_note
+from ..accounts import invitations
 from ..accounts.names import display_name
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..notifications.outbox import smtp_enabled
@@ -102,13 +103,8 @@ def history_item(event: AuditEvent) -> dict:
 
 def invitation_resource(invitation, now: datetime) -> dict:
     """An invitation as the API shows it to staff: who, until when, its state; never the link."""
-    if invitation.used_at is not None:
-        state = "accepted"
-    elif invitation.revoked_at is not None:
-        state = "replaced"
-    else:
-        state = "expired" if now >= invitation.expires_at else "sent"
     return {"id": invitation.id, "application_id": invitation.instance_id, "full_name": invitation.user.full_name,
-            "email": invitation.user.email, "state": state, "created_at": invitation.created_at.isoformat(),
+            "email": invitation.user.email, "state": str(invitations.state(invitation, now)),
+            "created_at": invitation.created_at.isoformat(),
             "expires_at": invitation.expires_at.isoformat(),
             "e_mailed": smtp_enabled()}
