@@ -62,6 +62,8 @@ def defaults(instance_path: str) -> dict:
         # Days the clock runs ahead of the wall clock: 0 in production; a rehearsal installation
         # sets it to see what the deadlines do (app/clock.py ShiftedClock).
         "VITRINA_CLOCK_SHIFT_DAYS": 0,
+        # Days an invitation link of a client's representative stays usable (app/accounts/invitations.py).
+        "VITRINA_INVITATION_DAYS": 7,
         # /metrics: loopback only without a token; with one, its bearer only (app/views/metrics.py).
         "VITRINA_METRICS_TOKEN": None,
     }
@@ -72,7 +74,8 @@ TEXT_KEYS = ("VITRINA_SMTP_URL", "VITRINA_BASE_URL")
 # Whole numbers that an environment variable of the same name may set.
 INTEGER_KEYS = ("VITRINA_MAX_UPLOAD_MB", "VITRINA_MAX_JSON_KB", "VITRINA_MAX_DRAFT_KB",
                 "VITRINA_SIMULATION_RUNS_PER_USER", "VITRINA_SIMULATION_RUNS", "VITRINA_SIMULATION_STALE_MINUTES",
-                "VITRINA_ENGINE_WORKERS", "VITRINA_JOBS_STALLED_SECONDS", "VITRINA_CLOCK_SHIFT_DAYS")
+                "VITRINA_ENGINE_WORKERS", "VITRINA_JOBS_STALLED_SECONDS", "VITRINA_CLOCK_SHIFT_DAYS",
+                "VITRINA_INVITATION_DAYS")
 
 
 def from_environment() -> dict:

@@ -1,6 +1,7 @@
 """Roles of the regulation and of the system, and the lanes of the model that map to them."""
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -43,3 +44,14 @@ LANE_ROLES: dict[str, Role] = {
 
 def role_of_lane(lane: str | None) -> Role | None:
     return LANE_ROLES.get((lane or "").strip())
+
+
+def lane_names(value: str | None) -> list[str]:
+    """The lane names of a model property that lists roles («КБ РЭЦ; ЦПЭ»), in order, blanks dropped."""
+    return [name.strip() for name in re.split(r"[;,]", value or "") if name.strip()]
+
+
+def roles_of_lanes(value: str | None) -> list[Role]:
+    """The roles a property listing lane names names; a name that is no role is left out (the
+    model check refuses it before a deploy)."""
+    return [role for role in (role_of_lane(name) for name in lane_names(value)) if role is not None]

@@ -374,6 +374,16 @@ class JobState(StrEnum):
                 "failed": "Ошибка"}[self.value]
 
 
+
+class InvitationState(StrEnum):
+    """Where an invitation of a client's representative stands (app/accounts/invitations.py)."""
+
+    SENT = "sent"  # the link is out and usable
+    ACCEPTED = "accepted"  # the password was set from it
+    REPLACED = "replaced"  # a newer invitation of the same person took its place
+    EXPIRED = "expired"  # not used within VITRINA_INVITATION_DAYS
+
+
 # Which words each status line of each process may use.
 VOCABULARY: dict[tuple[str, str], type[StrEnum]] = {
     ("marketplace_support", "application_status"): ApplicationStatus,

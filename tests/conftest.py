@@ -222,6 +222,14 @@ def users(app, fast_hashing):
             for key, (email, name, roles, region, inn, company) in specs.items()}
 
 
+@pytest.fixture
+def kb(users):
+    """A КБ РЭЦ account: central staff who file applications on a company's behalf."""
+    from app.accounts import create_user
+    from app.roles import Role as R
+    return create_user("kb@test.ru", "Игорь Семёнов, КБ РЭЦ", PASSWORD, {R.KB_REC})
+
+
 class Inbox:
     def __init__(self):
         self.messages = []

@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from app.tasks import claims
 from app import create_app
-from app.accounts import create_user
+from app.accounts import create_user, invitations
 from app.api import tokens
 from app.clock import VirtualClock
 from app.demo.samples import sample
 from app.applications.documents import store_upload
 from app.extensions import db
-from app.models import ApplicationOperator, ModelDeploy, OpenTask
+from app.models import ApplicationOperator, ModelDeploy, Notification, OpenTask
 from app.statuses import DeployState
 from app.operators import registry
 from app.roles import Role as R
@@ -84,6 +85,14 @@ PUT  /api/v1/tasks/{task}/draft            403/404  403/404  200/404 200/404 200
 GET  /api/v1/tasks/{task}/draft            403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
 # Upload for the questionnaire (the client's task, it has file fields): the company's clients only.
 POST /api/v1/tasks/{client_task}/documents 201/404  201/404  403/404 403/404 403/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
+# Step 1 of an application КБ РЭЦ filed on the client's behalf: the company's clients, and the stand-ins
+# the model names (КБ РЭЦ anywhere, the ЦПЭ of its region). The stand-ins upload the signed scan; the
+# client's own form has no such field (422).
+GET  /api/v1/tasks/{behalf_task}           200/404  200/404  200/404 200/404 200/404 403/403 403/403 200/200 404/404  403/403 403/403 403/403
+POST /api/v1/tasks/{behalf_task}/documents 422/404  422/404  201/404 201/404 201/404 403/403 403/403 201/201 404/404  403/403 403/403 403/403
+# Inviting the client's representative: КБ РЭЦ for any application, a ЦПЭ for its region's; who sees the
+# application without that right gets 403, who does not see it 404.
+POST /api/v1/applications/{app}/invitations 403/404 403/404  201/404 201/404 201/404 403/403 403/403 201/201 403/404  403/403 403/403 403/403
 # The API's description is public.
 GET  /api/openapi.json                     200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
 # The pages follow the same rules as the API: the task list and the task page as the task rows above.
@@ -97,6 +106,13 @@ GET  /applications/{app}/diagram.json      200/404  200/404  200/404 200/404 200
 GET  /documents/{doc}                      200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/404  200/200 200/200 200/200
 # SLA dashboard: managers, МО РЭЦ and admins (a regional manager's view is narrowed to the region).
 GET  /sla?region={region}                  403/403  403/403  403/403 403/403 200/200 200/200 403/403 403/403 403/403  403/403 403/403 200/200
+# Filing on a company's behalf and inviting its representative: pages of КБ РЭЦ and ЦПЭ only (403 to
+# anyone else before the application is looked at), a ЦПЭ for its region's applications.
+GET  /tasks/{behalf_task}                  200/404  200/404  200/404 200/404 200/404 403/403 403/403 200/200 404/404  403/403 403/403 403/403
+GET  /applications/new                     403/403  403/403  200/200 200/200 200/200 403/403 403/403 200/200 403/403  403/403 403/403 403/403
+POST /applications/{app}/invitations       403/403  403/403  303/404 303/404 303/404 403/403 403/403 303/303 403/403  403/403 403/403 403/403
+# The invitation link is the invitee's key, whoever holds it; a used one opens nothing.
+GET  /invitation?t={invitation}            200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
 # Everyone has their own notifications.
 GET  /notifications                        200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
 GET  /notifications/settings               200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
@@ -157,6 +173,15 @@ class World:
 def new_application(region: str):
     name, inn = COMPANIES[region]
     return start_process("marketplace_support", actor="matrix", region=region, company_name=name, company_inn=inn)
+
+
+def filed_on_behalf(region: str):
+    name, inn = COMPANIES[region]
+    return start_process("marketplace_support", actor=ROLES["kb"][0], region=region, company_name=name,
+                         company_inn=inn)
+
+
+INVITEES = itertools.count(1)
 
 
 def at_check(region: str):
@@ -285,6 +310,26 @@ def answer(world: World, role: str, endpoint: str, region: str) -> str:
                              data={"field": "promo_materials", "file": (io.BytesIO(PDF), "scan.pdf")}).status_code)
     if endpoint == "PUT /api/v1/me/notification-settings":
         return str(world.api(role, method, path, json={"task": "immediate"}).status_code)
+    if "{behalf_task}" in path:
+        # КБ РЭЦ filed it: the stand-ins may fill its step 1 (a fresh one when something is uploaded).
+        task = task_named(filed_on_behalf(region), "Подача Заявки").task_id
+        url = path.format(behalf_task=task)
+        if endpoint.endswith("/documents"):
+            return str(world.api(role, method, url, content_type="multipart/form-data",
+                                 data={"field": "signed_questionnaire", "file": (io.BytesIO(PDF), "scan.pdf")}
+                                 ).status_code)
+        return str((world.api(role, method, url) if path.startswith("/api/") else world.browser(role).get(url)
+                    ).status_code)
+    if endpoint.endswith("/invitations"):
+        email = f"rep{next(INVITEES)}@{region}.m.ru"  # a new person each time: an existing one is refused
+        body = {"full_name": "Пётр Петров", "email": email}
+        if path.startswith("/api/"):
+            return str(world.api(role, method, path.format(app=base.id), json=body).status_code)
+        return str(world.browser(role).post(path.format(app=base.id), data=body).status_code)
+    if endpoint == "GET /invitation?t={invitation}":
+        invitations.invite(world.users["kb"], base, full_name="Пётр Петров", email=f"rep{next(INVITEES)}@m.ru")
+        secret = db.session.scalars(select(Notification.link).order_by(Notification.id.desc())).first().split("t=")[1]
+        return str(world.browser(role).get(path.format(invitation=secret)).status_code)
     if endpoint.endswith(("/assign", "/draft")):
         task = check_task_of(at_check(region))  # these change the task: a fresh one each time
         url = path.format(task=task)
@@ -334,5 +379,6 @@ def test_the_matrix_covers_every_api_route_and_the_pages():
                            re.sub(r"\{\w+\}", "{}", path) for e in endpoints), (method, rule.rule)
     for page in ("/tasks", "/tasks/{task}", "/applications", "/applications/{app}", "/applications/{app}/diagram.json",
                  "/documents/{doc}", "/sla?region={region}", "/notifications", "/notifications/settings", "/admin/users/",
-                 "/my", "/modeller/deploys/{deploy}", "/modeller/scenarios"):
+                 "/my", "/modeller/deploys/{deploy}", "/modeller/scenarios",
+                 "/tasks/{behalf_task}", "/applications/new", "/invitation?t={invitation}"):
         assert f"GET {page}" in endpoints

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.api import tokens
 from app.demo.samples import sample
 from app.extensions import db
+from app.forms.on_behalf import as_filed
 from app.forms.schema import load_form
 from app.models import ApiToken, Document
 from app.workflow.deployments import deploy_bundle, read_bundle
@@ -332,7 +333,9 @@ def test_a_task_comes_with_its_form_schema(api, users, model):
     instance = new()
     task = task_named(instance, "Подача Заявки")
     body = api("client77", "GET", f"/api/v1/tasks/{task.task_id}").get_json()
-    assert body["form_schema"] == load_form("application_questionnaire")
+    # The client's own filing: without the fields a filing on its behalf adds (the signed scan).
+    assert body["form_schema"] == as_filed(load_form("application_questionnaire"), on_behalf=False)
+    assert "signed_questionnaire" not in body["form_schema"]["properties"]
     assert (body["form"], body["application"]["id"], body["on_behalf_of"]) == (
         "application_questionnaire", instance.id, None)
     assert "другая роль" in error_of(api("cpe77", "GET", f"/api/v1/tasks/{task.task_id}"), 403, "forbidden")["message"]

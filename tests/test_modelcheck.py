@@ -69,6 +69,14 @@ CASES = {
     "xsd": (edit('<bpmn:userTask id="check"', '<bpmn:userTask id="check" colour="red"'), "check", "colour"),
     "script-sandbox": (edit('decision == "reject"', '__import__("os")'), "t9", "недоступно"),
     "lane-not-a-role": (edit('name="ЦПЭ"', 'name="Бухгалтерия"'), "check", "«Бухгалтерия», которая не является ролью"),
+    "on-behalf-not-a-role": (edit('<spiffworkflow:property name="form" value="application_check"/>',
+                                  '<spiffworkflow:property name="form" value="application_check"/>'
+                                  '<spiffworkflow:property name="on_behalf" value="КБ РЭЦ; Бухгалтерия"/>'),
+                             "check", "on_behalf называет «Бухгалтерия», а это не роль"),
+    "on-behalf-not-a-task": (edit('<spiffworkflow:property name="deadline_kind" value="normative"/>',
+                                  '<spiffworkflow:property name="deadline_kind" value="normative"/>'
+                                  '<spiffworkflow:property name="on_behalf" value="КБ РЭЦ"/>'),
+                             "check_normative", "бывает только у пользовательской задачи"),
     "form-missing": (edit('value="application_rework"', 'value="no_such_form"'), "rework", "forms/no_such_form.json"),
     "status-not-in-vocabulary": (edit('value="Отказ ЦПЭ"', 'value="Отказано"'), "end_refused", "«Отказано» нет в словаре"),
     "deadline-kind-unknown": (edit('value="normative"', 'value="urgent"'), "check_normative", "«urgent» неизвестен"),
@@ -114,6 +122,24 @@ def test_each_rule_names_file_element_and_what_to_do(engine, rule):
     assert problem.file.endswith((".bpmn", ".dmn"))
     assert words in problem.reason, problem.reason
     assert caught.value.errors[0].blocking  # errors come first, warnings after
+
+
+@pytest.mark.parametrize("lanes, words", [("ЦПЭ", "это роль самой дорожки задачи"),
+                                          ("Клиент", "Клиент действует только от своей компании")])
+def test_stand_ins_are_other_roles_than_the_tasks_own_and_never_the_client(engine, lanes, words):
+    mutate = edit('<spiffworkflow:property name="form" value="application_check"/>',
+                  f'<spiffworkflow:property name="form" value="application_check"/>'
+                  f'<spiffworkflow:property name="on_behalf" value="{lanes}"/>')
+    with pytest.raises(ModelInvalid) as caught:
+        validate(engine, mutate(tiny()))
+    [problem] = [p for p in caught.value.problems if p.rule == "on-behalf-not-a-role"]
+    assert problem.element_id == "check" and words in problem.reason
+
+
+def test_a_stand_in_of_another_role_is_accepted(engine):
+    validate(engine, edit('<spiffworkflow:property name="form" value="application_check"/>',
+                          '<spiffworkflow:property name="form" value="application_check"/>'
+                          '<spiffworkflow:property name="on_behalf" value="КБ РЭЦ; МО РЭЦ"/>')(tiny()))
 
 
 @pytest.mark.parametrize("form_text, words", [

@@ -7,6 +7,7 @@ form to show next to it.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import func, or_, select
@@ -98,9 +99,7 @@ def end_sessions(user: User) -> None:
 def create_user(email: str, full_name: str, password: str, roles: Iterable[Role | str], *,
                 region: str | None = None, company_inn: str | None = None,
                 company_name: str | None = None, phone: str | None = None) -> User:
-    email = normalise_email(email)
-    if not _EMAIL_RE.match(email) or len(email) > MAX_EMAIL:
-        raise AccountError("email", "Неверный e-mail: ожидается адрес вида name@example.ru")
+    email = checked_email(email)
     if find_user(email) is not None:
         raise AccountError("email", "Пользователь с таким e-mail уже есть")
     _check_password(password, email, full_name)
@@ -111,6 +110,41 @@ def create_user(email: str, full_name: str, password: str, roles: Iterable[Role 
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def create_invited_client(email: str, full_name: str, *, region: str | None, company_inn: str | None,
+                          company_name: str | None) -> User:
+    """A client account for a company's representative invited from an application: inactive,
+    with a password nobody knows, until they set their own from the invitation's link
+    (``accounts.invitations``). Not committed: the invitation is written in the same transaction."""
+    email = checked_email(email)
+    if find_user(email) is not None:
+        raise AccountError("email", "Пользователь с таким e-mail уже есть")
+    user = User(email=email, is_active=False)
+    _apply_profile(user, full_name=full_name, roles={Role.CLIENT}, region=region, company_inn=company_inn,
+                   company_name=company_name, phone=None)
+    user.set_password(secrets.token_urlsafe(32))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def checked_name(full_name: str | None) -> str:
+    """A person's name as an account keeps it; AccountError (field ``full_name``) when blank or unfit."""
+    name = _line("full_name", full_name)
+    if not name:
+        raise AccountError("full_name", "Укажите имя пользователя")
+    return name
+
+
+def checked_email(email: str | None) -> str:
+    """``email`` normalised; AccountError (field ``email``) when it is no address."""
+    email = normalise_email(email)
+    if not email:
+        raise AccountError("email", "Укажите e-mail")
+    if not _EMAIL_RE.match(email) or len(email) > MAX_EMAIL:
+        raise AccountError("email", "Неверный e-mail: ожидается адрес вида name@example.ru")
+    return email
 
 
 def update_user(user: User, *, full_name: str, roles: Iterable[Role | str], region: str | None,
@@ -128,6 +162,11 @@ def set_password(user: User, password: str) -> None:
     _check_password(password, user.email, user.full_name)
     user.set_password(password)
     db.session.commit()
+
+
+def check_new_password(user: User, password: str | None) -> None:
+    """AccountError (field ``password``) when the policy refuses ``password`` for ``user``."""
+    _check_password(password, user.email, user.full_name)
 
 
 def register_company(user: User, *, company_name: str | None, company_inn: str | None,

@@ -1,4 +1,5 @@
-"""/api/v1/applications: file an application, list those the caller sees, read one.
+"""/api/v1/applications: file an application, list those the caller sees, read one, invite the
+client's representative to one.
 
 What a caller sees is ``app.access``'s decision (through ``app.applications``); an application
 they may not see answers 404, as on the card page, so its number tells nothing.
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from ..accounts import invitations
 from ..applications import reading as applications
 from ..applications.filing import file_application
 from ..intake.windows import IntakeClosed
@@ -15,7 +17,7 @@ from ..workflow.runtime import runtime
 from .auth import caller, require_token
 from .body import json_object, paging, text_field
 from .errors import ApiError, install
-from .resources import application_resource, application_summary
+from .resources import application_resource, application_summary, invitation_resource
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1/applications")
 require_token(bp)
@@ -54,6 +56,21 @@ def show(application_id: int):
     if instance is None:
         raise ApplicationNotFound(f"Заявка {application_id} не найдена")
     return _resource(instance)
+
+
+@bp.post("/<int:application_id>/invitations")
+def invite(application_id: int):
+    """КБ РЭЦ or the region's ЦПЭ invites the client's representative (``full_name``, ``email``):
+    a client account of the application's company, inactive until the password is set from the
+    one-time link e-mailed to them; the link itself is never in the answer."""
+    user = caller()
+    instance = applications.visible_instance(user, application_id)
+    if instance is None:
+        raise ApplicationNotFound(f"Заявка {application_id} не найдена")
+    body = json_object()
+    invitation = invitations.invite(user, instance, full_name=text_field(body, "full_name"),
+                                    email=text_field(body, "email"))
+    return invitation_resource(invitation, runtime().clock.now()), 201
 
 
 def _resource(instance) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 
 from ..tasks.worklist import OPEN, SECTIONS
-from ..statuses import AuditAction
+from ..statuses import AuditAction, InvitationState
 
 VERSION = "1.0.0"
 
@@ -86,7 +86,8 @@ SCHEMAS = {
         "type": "object", "required": ["at", "actor", "action"],
         "properties": {
             "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
-            "on_behalf_of": _nullable("string", description="Роль, за которую действовал (МО РЭЦ за Оператора)"),
+            "on_behalf_of": _nullable("string", description="Роль, за которую действовал (МО РЭЦ за Оператора, "
+                                      "КБ РЭЦ или ЦПЭ за Клиента на шаге 1)"),
             "action": {"type": "string", "enum": [str(a) for a in AuditAction]},
             "element": _nullable("string"), "element_id": _nullable("string"), "task_id": _nullable("string"),
             "status_line": _nullable("string", enum=["application_status", "service_status", None]),
@@ -145,6 +146,21 @@ SCHEMAS = {
                        "company_inn": {"type": "string", "pattern": "^(\\d{10}|\\d{12})$",
                                        "description": "ИНН с верной контрольной суммой"},
                        "region": {"type": "string", "pattern": "^\\d{2}$", "examples": ["77"]}},
+    },
+    "NewInvitation": {
+        "type": "object", "required": ["full_name", "email"],
+        "description": "Представитель Клиента, которого КБ РЭЦ или ЦПЭ региона заявки приглашают заполнить её шаги",
+        "properties": {"full_name": {"type": "string"}, "email": {"type": "string", "format": "email"}},
+    },
+    "Invitation": {
+        "type": "object", "required": ["id", "application_id", "full_name", "email", "state", "expires_at"],
+        "description": "Приглашение; одноразовая ссылка уходит только в письмо приглашённому",
+        "properties": {"id": {"type": "integer"}, "application_id": _nullable("integer"),
+                       "full_name": {"type": "string"}, "email": {"type": "string"},
+                       "state": {"type": "string", "enum": [str(s) for s in InvitationState]},
+                       "created_at": {"type": "string", "format": "date-time"},
+                       "expires_at": {"type": "string", "format": "date-time"},
+                       "e_mailed": {"type": "boolean", "description": "Отправка писем настроена (иначе письмо не уйдёт)"}},
     },
     "Completion": {"type": "object", "required": ["data"],
                    "properties": {"data": {"type": "object", "description": "Ответы по форме задачи (form_schema)"}}},
@@ -220,6 +236,17 @@ PATHS = {
         "get": _operation("getApplication", "Заявка со статусами, открытыми задачами и историей",
                           {"200": _json(_ref("Application"), "Заявка")}, 404,
                           params=[{"$ref": "#/components/parameters/applicationId"}]),
+    },
+    "/api/v1/applications/{application_id}/invitations": {
+        "post": _operation("inviteRepresentative", "Пригласить представителя Клиента по e-mail",
+                           {"201": _json(_ref("Invitation"), "Учётная запись Клиента создана, письмо со ссылкой "
+                                         "для пароля поставлено в отправку")}, 400, 403, 404, 422,
+                           params=[{"$ref": "#/components/parameters/applicationId"}], body=_body("NewInvitation"),
+                           description="КБ РЭЦ — для любой заявки, ЦПЭ — для заявок своего региона. Создаётся "
+                                       "учётная запись Клиента компании заявки, неактивная до пароля; ссылка "
+                                       "одноразовая, действует VITRINA_INVITATION_DAYS дней (7); повторное "
+                                       "приглашение заменяет прежнюю ссылку. E-mail, у которого уже есть учётная "
+                                       "запись, — 422 с полем email."),
     },
     "/api/v1/tasks": {
         "get": _operation(

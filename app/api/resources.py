@@ -9,8 +9,10 @@ from datetime import datetime
 
 from ..calendar import MOSCOW
 from ..applications.casefile import audit_note
+from ..accounts import invitations
 from ..accounts.names import display_name
 from ..models import AuditEvent, OpenTask, ProcessInstance
+from ..notifications.outbox import smtp_enabled
 from ..tasks.worklist import deadline_state
 from ..statuses import AuditAction
 
@@ -97,3 +99,12 @@ def history_item(event: AuditEvent) -> dict:
         "status_to": event.status_to,
         "assignee": assignee,
     }
+
+
+def invitation_resource(invitation, now: datetime) -> dict:
+    """An invitation as the API shows it to staff: who, until when, its state; never the link."""
+    return {"id": invitation.id, "application_id": invitation.instance_id, "full_name": invitation.user.full_name,
+            "email": invitation.user.email, "state": str(invitations.state(invitation, now)),
+            "created_at": invitation.created_at.isoformat(),
+            "expires_at": invitation.expires_at.isoformat(),
+            "e_mailed": smtp_enabled()}

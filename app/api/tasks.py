@@ -13,15 +13,12 @@ from ..applications import reading as applications
 from ..applications.case_view import reopened
 from ..applications.remarks import open_remarks
 from ..applications.documents import UploadRejected, file_fields, store_upload
-from ..extensions import db
 from ..forms.render import with_options
-from ..models import ProcessInstance
 from ..ops.requests import concerns
 from ..tasks import claims, submission
 from ..tasks.drafts import load_draft, save_draft
 from ..tasks.rights import on_behalf_of
 from ..tasks.worklist import OPEN, SECTIONS, Filters, sections_for, task_page
-from ..workflow.forms import form_of
 from ..workflow.runtime import runtime
 from .auth import caller, require_token
 from .body import json_object, object_field, paging
@@ -54,7 +51,7 @@ def show(task_id: str):
     the form opens with (a rework: the questionnaire as last filed) and the remarks it answers."""
     user = caller()
     task, instance = _actionable(task_id, user)
-    schema = _schema(task)
+    schema = submission.form_for(user, task, instance)
     answering = open_remarks(instance, schema["x-remarks"], schema.get("x-case")) if schema.get("x-remarks") else None
     return {**task_resource(task, runtime().clock.now(), instance), "form_schema": with_options(schema),
             "initial_data": reopened(instance, schema), "remarks": remarks_resource(answering),
@@ -115,7 +112,7 @@ def upload(task_id: str):
     goes into that field of the data on completion."""
     user = caller()
     task, instance = _actionable(task_id, user)
-    fields = file_fields(_schema(task))
+    fields = file_fields(submission.form_for(user, task, instance))
     field = request.form.get("field", "")
     if field not in fields:
         names = ", ".join(fields) or "нет ни одного"
@@ -156,7 +153,3 @@ def _current(task_id: str) -> dict:
     concerns(instance.id)
     return task_resource(task, runtime().clock.now(), instance)
 
-
-def _schema(task) -> dict:
-    instance = db.session.get(ProcessInstance, task.instance_id)
-    return form_of(instance, task.form)

@@ -74,7 +74,9 @@ def kind_label(kind: str | None) -> str:
 def shown(instance: ProcessInstance, entry: CaseEntry, *, compare: bool = True) -> ShownEntry:
     """``entry`` as read-only sections with its documents; with ``compare``, what changed since
     the previous version of its kind, field by field, with the form's titles."""
-    schema = form_of(instance, entry.form)
+    # Read with every field the form may have: an entry filed on the client's behalf has its
+    # signed scan, and the client's rework that follows it shows the scan as no longer attached.
+    schema = form_of(instance, entry.form, on_behalf=True)
     data = entry.data or {}
     result = ShownEntry(entry=entry, label=kind_label(entry.kind), title=schema.get("title"),
                         sections=_sections(instance, schema, data))

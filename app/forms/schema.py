@@ -24,6 +24,7 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from ..statuses import CaseKind
+from .on_behalf import as_filed, declaration_problems
 from .rules import RuleProblem, check_rules, clock_today, rule_errors
 from .text import text_problems, with_length_limits
 
@@ -324,8 +325,8 @@ def clear_cache() -> None:
 
 
 @lru_cache(maxsize=None)
-def _validator_for_form(name: str, forms_dir: Path) -> Draft202012Validator:
-    return Draft202012Validator(_load(name, forms_dir), format_checker=_FORMAT_CHECKER)
+def _validator_for_form(name: str, forms_dir: Path, on_behalf: bool = False) -> Draft202012Validator:
+    return Draft202012Validator(as_filed(_load(name, forms_dir), on_behalf), format_checker=_FORMAT_CHECKER)
 
 
 def _without_blanks(value: Any) -> Any:
@@ -344,11 +345,12 @@ def _without_blanks(value: Any) -> Any:
 
 
 def validate(name_or_schema: str | dict, data: Any, forms_dir: str | Path | None = None, *,
-             today: date | None = None) -> list[FieldError]:
+             today: date | None = None, on_behalf: bool = False) -> list[FieldError]:
     """Problems of `data` against a form (by name) or a schema, its ``x-rules`` included; [] when
-    valid. A rule about today reads ``today``, else the app's clock (``rules.clock_today``)."""
+    valid. A rule about today reads ``today``, else the app's clock (``rules.clock_today``). A form
+    by name is the form as filed on someone's behalf or not (``on_behalf.as_filed``)."""
     if isinstance(name_or_schema, str):
-        validator = _validator_for_form(name_or_schema, _forms_dir(forms_dir))
+        validator = _validator_for_form(name_or_schema, _forms_dir(forms_dir), on_behalf)
     else:
         schema = with_length_limits(copy.deepcopy(name_or_schema))
         validator = Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
@@ -528,6 +530,7 @@ def check_schema(schema: Any, *, rules: bool = True) -> list[str]:
         problems.append("title: a form needs a title")
     _check_object(schema, "", schema, problems)
     _check_layout(schema, problems)
+    problems += declaration_problems(schema)
     decision = schema.get("properties", {}).get("decision")
     if isinstance(decision, dict):
         unknown = [d for d in decision.get("enum", []) if d not in DECISIONS]

@@ -9,7 +9,8 @@ from ..engine import STATUS_LINES, ProcessCatalog
 from ..forms.schema import FormError, check_schema, load_form, rule_problems, validate
 from ..tasks.fields import reserved_fields, undeclared_fields
 from ..notifications.rules import NotifyInvalid, parse_notify
-from ..roles import LANE_ROLES, role_of_lane
+from ..roles import LANE_ROLES, lane_names, role_of_lane
+from ..tasks.rights import NEVER_STAND_INS
 from ..statuses import NoticeAudience, TimerKind, vocabulary
 from .findings import Findings
 from .samples import SAMPLE_MOMENT
@@ -37,9 +38,14 @@ def check_vocabulary(catalog: ProcessCatalog, forms_dir: Path | None, out: Findi
                 out.error("lane-not-a-role", file, element,
                           f"пользовательская задача лежит {where}: перенесите её в дорожку "
                           f"{', '.join(LANE_ROLES)}")
+            _check_stand_ins(file, element, out)
             form = element.properties.get("form")
             if form and forms_dir is not None:
                 _check_form(file, element, form, forms_dir, out)
+        elif element.properties.get("on_behalf"):
+            out.error("on-behalf-not-a-task", file, element,
+                      "свойство on_behalf (кто может выполнить задачу от имени роли дорожки) бывает только у "
+                      "пользовательской задачи: уберите его")
         if element.properties.get("notify") is not None:
             _check_notify(file, element, out)
         kind = element.properties.get("deadline_kind")
@@ -57,6 +63,23 @@ def _check_notify(file, element, out: Findings) -> None:
     if any(r.audience == NoticeAudience.PERFORMERS for r in rules) and role_of_lane(element.lane) is None:
         out.error("notify-invalid", file, element, "notify называет performers, но элемент не лежит в дорожке "
                   "(lane) роли: некому сообщать; перенесите элемент в дорожку или назовите client или sender")
+
+
+def _check_stand_ins(file, element, out: Findings) -> None:
+    """``on_behalf`` names lanes that are roles, other than the task's own, and no client (who
+    acts for its own company only)."""
+    own = role_of_lane(element.lane)
+    for name in lane_names(element.properties.get("on_behalf")):
+        role = role_of_lane(name)
+        if role is None:
+            out.error("on-behalf-not-a-role", file, element,
+                      f"on_behalf называет «{name}», а это не роль: перечислите через «;» дорожки "
+                      f"{', '.join(n for n, r in LANE_ROLES.items() if r not in NEVER_STAND_INS)}")
+        elif role in NEVER_STAND_INS or role == own:
+            why = "Клиент действует только от своей компании" if role in NEVER_STAND_INS else \
+                "это роль самой дорожки задачи"
+            out.error("on-behalf-not-a-role", file, element,
+                      f"on_behalf называет «{name}»: {why}; уберите её из on_behalf")
 
 
 def _check_form(file, element, form: str, forms_dir: Path, out: Findings) -> None:

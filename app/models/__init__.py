@@ -13,6 +13,7 @@ from .model_deploy import ModelDeploy, ModelDeployFile
 from .model_draft import ModelDraft, ModelDraftFile
 from .instance import ProcessInstance
 from .intake import IntakeWindow
+from .invitation import Invitation
 from .login_failure import LoginFailure
 from .notification import Notification, NotificationSetting
 from .operator import (ApplicationOperator, Operator, OperatorEvent, OperatorEvidence, OperatorRequirement,
@@ -24,6 +25,6 @@ from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow",
+__all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow", "Invitation",
            "LoginFailure", "ModelDeploy", "ModelDeployFile", "Notification", "NotificationSetting", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

@@ -20,11 +20,12 @@ RESERVED_FIELDS = frozenset({"application_id", "region", "vitrina"})
 
 
 def check_completion(instance, form: str | None, schema: dict, data: dict, checks: Iterable = (),
-                     found: Iterable[FieldError] = ()) -> list[FieldError]:
+                     found: Iterable[FieldError] = (), *, on_behalf: bool = False) -> list[FieldError]:
     """Every problem of ``data`` as a completion of a task with ``form`` on ``instance``: what the
     door ``found`` reading it, the door's own ``checks`` (``instance``, ``schema``, ``data``), the
-    form (by the version's file, with its rules), and keys the form does not declare. One message
-    per field, the first found."""
+    form (by the version's file, with its rules, as filed ``on_behalf`` of another role or not:
+    ``schema`` is that form too), and keys the form does not declare. One message per field, the
+    first found."""
     from ..roadmap import check_roadmap  # the roadmap's own rules, until they are the form's
     from ..workflow.forms import forms_of_instance
     problems = list(found)
@@ -32,7 +33,7 @@ def check_completion(instance, form: str | None, schema: dict, data: dict, check
         problems += check(instance, schema, data)
     problems += check_roadmap(form, data)
     if form:
-        problems += validate(form, data, forms_of_instance(instance))
+        problems += validate(form, data, forms_of_instance(instance), on_behalf=on_behalf)
     problems += undeclared_fields(schema, data)
     first: dict[str, FieldError] = {}
     for problem in problems:

@@ -2,8 +2,9 @@
 
 ``submit(user, task_id, data, uploads)`` does it all in one transaction: the rights check (the
 task list's one rule, ``rights``), the files posted with it, every field check (the version's
-form with its rules, lists as they are now, the application's own files, nothing undeclared),
-the completion, its case-file entry and dropping the task's drafts. The doors only parse their
+form with its rules, as a stand-in files it or not; lists as they are now, the application's
+own files, nothing undeclared), the completion, its case-file entry (who, and on whose behalf)
+and dropping the task's drafts. The doors only parse their
 input and show the service's errors: InvalidTaskData (422, per field), NotAllowed (403),
 NotFound (404), TaskAlreadyDone / AlreadyClaimed / ConcurrentUpdate / StepFailed (409).
 """
@@ -13,7 +14,7 @@ from ..accounts.names import display_name
 from ..applications.documents import UploadRejected, file_fields, store_upload
 from ..forms.schema import FieldError
 from ..models import OpenTask, ProcessInstance
-from ..workflow.forms import form_for_reading
+from ..workflow.forms import form_for_reading, form_of
 from ..workflow.instances import complete_task
 from .claims import NotAllowed, load_task
 from .fields import options_as_listed, own_files_only
@@ -64,7 +65,13 @@ def submit(user, task_id: str, data: dict, uploads: dict | None = None) -> Proce
     """Complete ``task_id`` as ``user`` with ``data`` (and the files of a page's post, whose
     document ids are put into ``data``, so a page refused for another field keeps them)."""
     task, instance = actionable(user, task_id)
-    schema = form_for_reading(instance, task.form)
+    acting_for = on_behalf_of(user, task)
+    schema = form_for_reading(instance, task.form, on_behalf=acting_for is not None)
     found = store_uploads(user, task, instance, schema, data, uploads)
-    return complete_task(instance.id, task.task_id, data, actor=user.email, on_behalf_of=on_behalf_of(user, task),
+    return complete_task(instance.id, task.task_id, data, actor=user.email, on_behalf_of=acting_for,
                          checks=PERSON_CHECKS, found=found)
+
+
+def form_for(user, task: OpenTask, instance: ProcessInstance) -> dict:
+    """The task's form as ``user`` fills it (a copy): with the fields a stand-in's filing adds."""
+    return form_of(instance, task.form, on_behalf=on_behalf_of(user, task) is not None)

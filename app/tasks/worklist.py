@@ -91,12 +91,14 @@ def task_page(user, section: str | None, filters: Filters, page: int = 1, per_pa
     now = runtime().clock.now()
     sections = sections_for(user)
     counted = list(sections) + ([OPEN] if with_open else [])
-    counts = _counts(user, counted, filters, now)
+    # Once per page: finding the tasks the user may fill as a stand-in is a query of its own.
+    eligible = eligible_clause(user)
+    counts = _counts(user, counted, filters, now, eligible)
     if section not in counts:
         # A user's home is their own work; with none claimed, what they may pick up.
         section = "mine" if counts["mine"] else "available"
     # The instance's stored engine state is the bulk of its row and the list needs none of it.
-    query = _section_query(select(OpenTask, ProcessInstance), user, section, filters, now).options(
+    query = _section_query(select(OpenTask, ProcessInstance), user, section, filters, now, eligible).options(
         load_only(ProcessInstance.id, ProcessInstance.region, ProcessInstance.company_name,
                   ProcessInstance.company_inn, ProcessInstance.application_status, ProcessInstance.service_status))
     query = query.order_by(OpenTask.normative_due.asc().nulls_last(), OpenTask.id)
@@ -105,26 +107,27 @@ def task_page(user, section: str | None, filters: Filters, page: int = 1, per_pa
                 per_page=per_page)
 
 
-def _counts(user, sections: list[str], filters: Filters, now: datetime) -> dict[str, int]:
+def _counts(user, sections: list[str], filters: Filters, now: datetime, eligible) -> dict[str, int]:
     """Every section's count in one pass over the user's visible tasks, not one query each: a
     region's list costs one scan however many tabs it has."""
-    conditions = {key: _section_condition(user, key, now) for key in sections}
+    conditions = {key: _section_condition(user, key, now, eligible) for key in sections}
     query = _visible(select(*[func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions.values()]),
                      user, filters)
     query = _filtered(query.where(or_(*conditions.values())), filters)
     return {key: int(value or 0) for key, value in zip(conditions, db.session.execute(query).one())}
 
 
-def _section_condition(user, section: str, now: datetime):
+def _section_condition(user, section: str, now: datetime, eligible):
+    """``eligible``: ``rights.eligible_clause(user)``, built once for all the sections."""
     mine = OpenTask.assignee == user.email
-    available = and_(eligible_clause(user), OpenTask.assignee.is_(None))
+    available = and_(eligible, OpenTask.assignee.is_(None))
     if section == "mine":
         return mine
     if section == "available":
         return available
     if section == OPEN:
         return or_(mine, available)
-    team = _team(user, mine)
+    team = _team(user, mine, eligible)
     if section == "overdue":
         return and_(team, OpenTask.normative_due < now)
     if section == "today":
@@ -141,21 +144,26 @@ def _visible(query, user, filters: Filters, *, joined: bool = False):
     if not joined and bounds is not None and set(bounds) <= {"region"} and not (filters.status or filters.company):
         query = query.select_from(OpenTask)
         return query.where(OpenTask.region == bounds["region"]) if bounds else query
-    return visible_instances(query.select_from(OpenTask).join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id),
-                             user)
+    query = visible_instances(query.select_from(OpenTask).join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id),
+                              user)
+    if bounds and "region" in bounds:
+        # Said on the task row as well (it is the instance's region): the planner then keeps the
+        # region's index even when the user's tasks are an OR (their own role's, and stand-ins').
+        query = query.where(OpenTask.region == bounds["region"])
+    return query
 
 
-def _section_query(query, user, section: str, filters: Filters, now: datetime):
-    query = _visible(query, user, filters, joined=True).where(_section_condition(user, section, now))
+def _section_query(query, user, section: str, filters: Filters, now: datetime, eligible):
+    query = _visible(query, user, filters, joined=True).where(_section_condition(user, section, now, eligible))
     return _filtered(query, filters)
 
 
-def _team(user, mine):
+def _team(user, mine, eligible):
     """The tasks a user keeps an eye on: their roles' ones where they work, and their own;
     an admin (who assigns) every task they can see."""
     if user.has_role(Role.ADMIN):
         return true()
-    return or_(eligible_clause(user), mine)
+    return or_(eligible, mine)
 
 
 def _filtered(query, filters: Filters):

@@ -11,15 +11,19 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..accounts import invitations
 from ..applications import casefile
 from ..applications import reading as applications
+from ..applications.filing import ON_BEHALF_ROLES
 from ..applications.case_view import case_file, may_read, shown
 from ..extensions import db
 from ..incidents import incidents_of
 from ..notifications.inbox import waiting_on
 from ..roles import Role
 from ..models import AuditEvent, OpenTask, ProcessInstance
+from ..tasks.rights import may_take
 from ..workflow.deployments import model_of_id
+from ..workflow.runtime import runtime
 from ..statuses import AuditAction
 
 bp = Blueprint("applications", __name__)
@@ -31,23 +35,37 @@ PAGE_SIZE = 50
 def index():
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = applications.visible_page(current_user, page, PAGE_SIZE)
-    return render_template("applications/index.html", rows=rows, page=page, total=total, page_size=PAGE_SIZE)
+    return render_template("applications/index.html", rows=rows, page=page, total=total, page_size=PAGE_SIZE,
+                           may_file_for_client=any(current_user.has_role(r) for r in ON_BEHALF_ROLES))
 
 
 @bp.get("/applications/<int:instance_id>")
 @login_required
 def card(instance_id: int):
     instance = applications.visible_instance(current_user, instance_id) or abort(404)
-    audit = applications.history_of(instance_id)
-    return render_template("applications/card.html", instance=instance,
-                           tasks=applications.open_tasks_of(instance_id),
-                           timers=applications.timers_of(instance_id),
+    return render_card(instance)
+
+
+def render_card(instance: ProcessInstance, *, invite_values: dict | None = None,
+                invite_errors: dict | None = None, status: int = 200):
+    """The card of ``instance`` (which the user sees); with the invitation form's values and
+    errors when a refused invitation is shown again."""
+    audit = applications.history_of(instance.id)
+    tasks = applications.open_tasks_of(instance.id)
+    inviting = invitations.may_invite(current_user, instance)
+    return render_template("applications/card.html", instance=instance, tasks=tasks,
+                           actionable={t.task_id for t in tasks if may_take(current_user, t, instance)},
+                           timers=applications.timers_of(instance.id),
                            audit=audit, timeline=applications.status_timeline(audit),
                            case_file=case_file(instance, current_user),
-                           children=applications.children_of(current_user, instance_id),
-                           incidents=incidents_of(instance_id),
-                           waiting=waiting_on(current_user.id, [instance_id]).get(instance_id),
-                           staff=not (current_user.has_role(Role.CLIENT) and len(current_user.roles) == 1))
+                           children=applications.children_of(current_user, instance.id),
+                           incidents=incidents_of(instance.id),
+                           waiting=waiting_on(current_user.id, [instance.id]).get(instance.id),
+                           inviting=inviting, invite_values=invite_values or {}, invite_errors=invite_errors or {},
+                           invitations=invitations.of_application(instance.id) if inviting else [],
+                           invitation_state=invitations.state_of, invitation_days=invitations.days_valid(),
+                           now=runtime().clock.now(),
+                           staff=not (current_user.has_role(Role.CLIENT) and len(current_user.roles) == 1)), status
 
 
 @bp.get("/applications/<int:instance_id>/case/<int:entry_id>")

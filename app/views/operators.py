@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from ..applications import behalf
 from ..applications.documents import file_path
 from ..extensions import db
 from ..models import Operator, OperatorEvidence
@@ -18,7 +19,6 @@ from ..operators.errors import OperatorError, TransitionRefused
 from ..operators.requirements import REQUIREMENTS
 from ..roles import Role
 from ..statuses import OperatorStatus
-from .filters import role_label
 
 bp = Blueprint("operators", __name__, url_prefix="/operators")
 MANAGERS = (Role.MO_REC, Role.ADMIN)
@@ -193,9 +193,7 @@ def application_operator(instance_id: int):
 
 
 @bp.app_template_global()
-def on_behalf_label(role: str | None, instance_id: int) -> str:
-    """How the history names a stand-in: «МО РЭЦ от имени Оператора «…»» (3.10)."""
-    if role == Role.OPERATOR.value:
-        operator = registry.operator_of_application(instance_id)
-        return "МО РЭЦ от имени Оператора" + (f" {operator.name}" if operator else "")
-    return f"за {role_label(role)}"
+def on_behalf_label(role: str | None, instance_id: int, actor: str | None = None) -> str:
+    """How the history names a stand-in: «МО РЭЦ от имени Оператора «…»» (3.10), «КБ РЭЦ от
+    имени Клиента «…»» (``applications.behalf``)."""
+    return behalf.label(role, instance_id, actor)

@@ -33,7 +33,6 @@ from ..tasks.fields import own_files_only
 from ..tasks.rights import on_behalf_of
 from ..tasks.worklist import deadline_state
 from ..workflow.errors import Conflict, InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
-from ..workflow.forms import form_of
 from ..workflow.runtime import runtime
 from .paperwork import task_download
 from .roadmap import task_page_extras
@@ -47,7 +46,7 @@ ALREADY_DONE = "Задачу уже выполнил другой пользов
 @login_required
 def show(task_id: str):
     task, instance = _task_for_user(task_id)
-    schema = form_of(instance, task.form)
+    schema = submission.form_for(current_user, task, instance)
     draft = load_draft(task.task_id, current_user.id)
     values = draft.data if draft else reopened(instance, schema) or initial_values(
         schema, {"company_name": instance.company_name, "company_inn": instance.company_inn,
@@ -59,7 +58,7 @@ def show(task_id: str):
 @login_required
 def submit(task_id: str):
     task, instance = _task_for_user(task_id)
-    schema = form_of(instance, task.form)
+    schema = submission.form_for(current_user, task, instance)
     data = read_form(schema, request.form)
     uploads = {name: upload for name, upload in request.files.items() if upload and upload.filename}
     action = request.form.get("_action")

@@ -18,6 +18,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..engine import bundle_hash
+from ..forms.on_behalf import as_filed
 from ..forms.schema import FormError, load_form, read_form
 from ..models import Deployment, ProcessInstance
 
@@ -102,19 +103,20 @@ def form_version(instance: ProcessInstance, name: str | None) -> str | None:
     return _versions[path]
 
 
-def form_of(instance: ProcessInstance, name: str | None) -> dict:
-    """The schema of form ``name`` as the application's version deployed it (empty for no form):
-    a copy, for pages that adjust it."""
+def form_of(instance: ProcessInstance, name: str | None, *, on_behalf: bool = False) -> dict:
+    """The schema of form ``name`` as the application's version deployed it (empty for no form),
+    as its filer sees it (``on_behalf``: filed for another role, ``forms.on_behalf``): a copy,
+    for pages that adjust it."""
     if not name:
         return dict(EMPTY_FORM)
-    return load_form(name, forms_of_instance(instance))
+    return as_filed(load_form(name, forms_of_instance(instance)), on_behalf)
 
 
-def form_for_reading(instance: ProcessInstance, name: str | None) -> dict:
+def form_for_reading(instance: ProcessInstance, name: str | None, *, on_behalf: bool = False) -> dict:
     """The same schema, shared and not to be changed: for the checks and records of a step."""
     if not name:
         return EMPTY_FORM
-    return read_form(name, forms_of_instance(instance))
+    return as_filed(read_form(name, forms_of_instance(instance)), on_behalf)
 
 
 __all__ = ["EMPTY_FORM", "FormError", "PREFIX", "form_for_reading", "form_of", "form_version", "forms_folder", "forms_of",

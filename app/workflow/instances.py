@@ -71,8 +71,10 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
         metrics.conflict(ConflictReason.TASK_DONE)
         raise TaskAlreadyDone(f"задача {task_id} заявки {instance_id} уже выполнена или снята: "
                               "обновите страницу")
-    schema = form_for_reading(instance, open_task.form)
-    errors = check_completion(instance, open_task.form, schema, data, checks, found)
+    # Filed for another role (a stand-in), the form may ask for more (``forms.on_behalf``).
+    schema = form_for_reading(instance, open_task.form, on_behalf=on_behalf_of is not None)
+    errors = check_completion(instance, open_task.form, schema, data, checks, found,
+                              on_behalf=on_behalf_of is not None)
     if errors:
         raise InvalidTaskData(errors)
     completion = Completion(open_task, data, actor, schema, form_version(instance, open_task.form))

@@ -29,6 +29,7 @@ from .deployments import model_of_id
 from .errors import ConcurrentUpdate
 from .reactions import after_step
 from .runtime import runtime
+from ..tasks.rights import stand_ins_column
 
 SYSTEM = "system"
 _STEPS = "vitrina_steps"
@@ -97,6 +98,8 @@ def _sync_open_tasks(instance, step: Step, existing: set[str]) -> None:
         db.session.execute(delete(OpenTask).where(OpenTask.task_id.in_(stale)))
     rows = [dict(instance_id=instance.id, task_id=task.id, element_id=task.element_id, name=task.name,
                  step=task.step, lane=task.lane, role=task.role, region=instance.region,
+                 stand_ins=stand_ins_column(task.properties.get("on_behalf"), instance)
+                 if task.properties.get("on_behalf") else None,
                  form=task.form, ready_at=task.ready_at, normative_due=task.normative_due,
                  indicative_due=task.indicative_due, wait_due=task.wait_due)
             for task in step.tasks if task.id not in existing]

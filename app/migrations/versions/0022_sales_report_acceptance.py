@@ -13,7 +13,7 @@ import app.models.types  # noqa: F401  (custom column types used by autogenerate
 
 # revision identifiers, used by Alembic.
 revision = '0022'
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
