@@ -137,7 +137,7 @@ def test_the_cpe_of_the_region_fills_step_1_on_the_page_and_the_scan_is_required
     assert after.application_status == "На рассмотрении ЦПЭ"
     assert task_named(after, CHECK).region == "77"
     history = client.get(f"/applications/{after.id}").get_data(as_text=True)
-    assert "ЦПЭ Москва (ЦПЭ, регион 77) <span class=\"muted\">ЦПЭ от имени Клиента ООО «Ромашка»</span>" in history
+    assert "ЦПЭ Москва (ЦПЭ, г. Москва) <span class=\"muted\">ЦПЭ от имени Клиента ООО «Ромашка»</span>" in history
 
 
 def test_another_regions_cpe_and_other_roles_may_not_fill_it(api, model, kb):

@@ -219,7 +219,7 @@ def test_the_clients_pages_say_what_to_do_while_the_application_waits_for_them(a
         text = client.get(page).get_data(as_text=True)
         assert "Нет устава" in text and f"не позднее {wait}" in text
     # The history names the ЦПЭ's employee by name and organisation, never by e-mail.
-    assert "ЦПЭ Москва (ЦПЭ, регион 77)" in text and CPE not in text
+    assert "ЦПЭ Москва (ЦПЭ, г. Москва)" in text and CPE not in text
     instance = complete(instance, REWORK, actor="client77@test.ru")
     instance = complete(instance, CHECK, actor=CPE, decision="approve")
     instance = complete(instance, MO_APPROVAL, actor=MO, decision="approve")

@@ -101,7 +101,7 @@ def test_normatives_come_from_the_deployed_model(app):
 def test_the_page_shows_the_table_the_chart_and_open_breaches(scenario, client):
     login(client, "head.mo@test.ru")
     page = client.get("/sla").get_data(as_text=True)
-    assert "Сроки (SLA)" in page and "<svg" in page and "Регион 77" in page and "Регион 66" in page
+    assert "Сроки (SLA)" in page and "<svg" in page and "г. Москва" in page and "Свердловская область" in page
     assert "50,0 % (1 из 2)" in page  # the chart's bar of step 2, both regions together
     assert "05.11.2025 23:59" in page  # the open breaches' deadline, Moscow time
     assert f'href="/applications/{scenario["open"].id}"' in page
@@ -111,7 +111,7 @@ def test_the_page_shows_the_table_the_chart_and_open_breaches(scenario, client):
 def test_central_staff_filter_by_region(scenario, client):
     login(client, "mo@test.ru")
     page = client.get("/sla?region=66").get_data(as_text=True)
-    assert "Регион 66" in page and "Регион 77" not in page
+    assert "Свердловская область" in page and "г. Москва" not in page
     assert f'/applications/{scenario["open"].id}"' not in page
 
 
@@ -119,7 +119,7 @@ def test_a_regional_manager_sees_only_their_region(scenario, client):
     login(client, "head.cpe66@test.ru")
     for url in ("/sla", "/sla?region=77"):
         page = client.get(url).get_data(as_text=True)
-        assert "Регион 66" in page and "Регион 77" not in page
+        assert "Свердловская область" in page and "г. Москва" not in page
         assert f'/applications/{scenario["open"].id}"' not in page
         assert f'/applications/{scenario["other"].id}"' in page
     rows = list(csv.reader(io.StringIO(client.get("/sla.csv?region=77").get_data(as_text=True).lstrip("\ufeff")),

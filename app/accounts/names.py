@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Operator, OperatorUser, User
+from ..regions import region_name
 from ..roles import Role
 
 # Actors that are Vitrina itself (the timer sweep, the demo, a model scenario).
@@ -53,5 +54,5 @@ def _organisation(user: User | None) -> str | None:
         return operator or "Оператор"
     for role, organisation in ORGANISATIONS.items():
         if role in roles:
-            return f"{organisation}, регион {user.region}" if role == Role.CPE and user.region else organisation
+            return f"{organisation}, {region_name(user.region)}" if role == Role.CPE and user.region else organisation
     return None

@@ -112,7 +112,7 @@ def test_the_step_7_page_shows_the_agreement_and_opens_its_scan(live_server, new
     agreement = mo.locator("#agreement")
     assert agreement.get_attribute("open") is not None  # what is decided on is open to read
     text = agreement.inner_text()
-    for shown in ("Стороны Соглашения: ЦПЭ (регион 77), Оператор ООО «Экспорт Онлайн», Клиент ООО «Ромашка»",
+    for shown in ("Стороны Соглашения: ЦПЭ (г. Москва), Оператор ООО «Экспорт Онлайн», Клиент ООО «Ромашка»",
                   "Оператор\nООО «Экспорт Онлайн»", "Номер Соглашения\nС-12/2025", "Дата Соглашения\n01.12.2025",
                   "Срок действия Соглашения (до)\n31.05.2026", "Анна Соколова, ЦПЭ Москвы"):
         assert shown in text, shown
