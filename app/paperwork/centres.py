@@ -9,7 +9,6 @@ from sqlalchemy import select
 from ..workflow.runtime import runtime
 from ..extensions import db
 from ..models import ExportCentre
-from . import names
 
 FIELDS = ("full_name", "short_name", "address", "head_position", "head_name", "basis")
 REQUIRED = {"full_name": "Полное наименование", "short_name": "Краткое наименование"}
@@ -70,9 +69,3 @@ def act_values(region: str | None) -> dict:
     return {"act_cpe_name": centre.full_name, "act_cpe_position": centre.head_position,
             "act_cpe_person": centre.head_name, "act_cpe_basis": centre.basis}
 
-
-def signature_of(region: str | None) -> str | None:
-    """The ЦПЭ's signature line of a document (the sales report): «А. В. Соколова»."""
-    centre = of_region(region)
-    person = names.parse(centre.head_name) if centre else None
-    return person.initials() if person else None
