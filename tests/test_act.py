@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
 import stat
 
 import pytest
@@ -82,7 +84,7 @@ def test_a_generated_act_is_a_docx_whose_table_holds_the_goods_entered(client, u
     task = task_named(instance, ACT)
     login(client, "cpe77@test.ru")
     values = {"act_date": "2026-03-20", "act_place": "г. Москва", "act_cpe_name": "ЦПЭ г. Москвы",
-              "act_cpe_signatory": "директора Иванова И. И.", "act_cpe_basis": "устава",
+              "act_cpe_position": "директор", "act_cpe_person": "Иванов Иван Иванович", "act_cpe_basis": "устава",
               "act_operator_name": "ООО «Экспорт Онлайн»", "act_company_name": "ООО «Ромашка»",
               "act_agreement_number": "С-12/2025", "act_agreement_date": "2025-12-01", "act_goods": GOODS}
     # No signed scan yet: the document to sign comes first.
@@ -94,7 +96,7 @@ def test_a_generated_act_is_a_docx_whose_table_holds_the_goods_entered(client, u
     ]
     text = text_of(document)
     assert "к Соглашению № С-12/2025 от «01» декабря 2025 г." in text
-    assert "ЦПЭ г. Москвы (далее – «ЦПЭ»), в лице директора Иванова И. И., действующего на основании устава" in text
+    assert "ЦПЭ г. Москвы (далее – «ЦПЭ»), в лице директора Иванова Ивана Ивановича, действующего на основании устава" in text
     assert "опубликованы на площадках Tmall Global, JD.com." in text
     assert "«20» марта 2026 г." in text
     # What was typed is kept as a draft: the page shows it again.
@@ -151,3 +153,84 @@ def test_the_act_is_converted_to_pdf_when_libreoffice_is_on_the_path(client, use
     response = client.get(f"/applications/{instance.id}/act.pdf")
     assert response.status_code == 200 and response.content_type == "application/pdf"
     assert response.data.startswith(b"%PDF-")
+
+
+def act_values(**changes) -> dict:
+    values = {"act_date": "2026-03-20", "act_place": "г. Москва", "act_cpe_name": "ЦПЭ г. Москвы",
+              "act_cpe_position": "директор", "act_cpe_person": "Соколова Анна Викторовна", "act_cpe_basis": "устава",
+              "act_operator_name": "ООО «Экспорт Онлайн»", "act_operator_position": "генеральный директор",
+              "act_operator_person": "Лихачёв Дмитрий Сергеевич", "act_operator_basis": "устава",
+              "act_company_name": "ООО «Ромашка»", "act_company_position": "генеральный директор",
+              "act_company_person": "Петров Пётр Петрович", "act_agreement_number": "С-12/2025",
+              "act_agreement_date": "2025-12-01", "act_goods": GOODS}
+    return {**values, **changes}
+
+
+def signature_lines(document) -> list[str]:
+    return [p.text for cell in document.tables[1]._cells for p in cell.paragraphs if p.text.startswith("____")]
+
+
+def test_a_female_director_is_declined_and_signs_with_her_initials(client, users, model):
+    task = task_named(at_act(), ACT)
+    login(client, "cpe77@test.ru")
+    document = docx_of(client.post(f"/tasks/{task.task_id}", data=as_post("act_upload", act_values(), "paper_docx")))
+    text = text_of(document)
+    assert ("ЦПЭ г. Москвы (далее – «ЦПЭ»), в лице директора Соколовой Анны Викторовны, действующей на основании "
+            "устава, и") in text
+    assert "/А. В. Соколова/" in signature_lines(document)[0]
+    assert "Соколовой Анны Викторовны/" not in "\n".join(signature_lines(document))
+
+
+def test_a_male_signatory_is_declined_with_his_position_and_acts_in_the_masculine(client, users, model):
+    task = task_named(at_act(), ACT)
+    login(client, "cpe77@test.ru")
+    document = docx_of(client.post(f"/tasks/{task.task_id}", data=as_post("act_upload", act_values(), "paper_docx")))
+    assert ("ООО «Экспорт Онлайн» (далее – «Оператор»), в лице генерального директора Лихачёва Дмитрия Сергеевича, "
+            "действующего на основании устава") in text_of(document)
+    assert [line.rsplit("/", 2)[1] for line in signature_lines(document)] == ["А. В. Соколова", "П. П. Петров",
+                                                                               "Д. С. Лихачёв"]
+
+
+def test_the_act_starts_with_the_company_head_from_the_questionnaire_and_the_goods_of_step_10(client, users, model):
+    placed = [{"name": "Мёд гречишный, 1 кг", "tnved": "0409000000", "marketplace": "Ozon Global",
+               "link": "https://ozon.example/p/5"}]
+    instance = new_application()
+    for task_name, data in TO_ACT:
+        instance = complete(instance, task_name, **({**data, "placed_goods": placed, "placed_on": ["Ozon Global"]}
+                                                    if task_name == "Реализация Дорожной карты" else data))
+    login(client, "cpe77@test.ru")
+    page = client.get(f"/tasks/{task_named(instance, ACT).task_id}").get_data(as_text=True)
+    assert "Мёд гречишный, 1 кг" in page and "https://ozon.example/p/5" in page
+    assert 'value="Петров Пётр Петрович"' in page and 'value="Генеральный директор"' in page
+
+
+def test_without_goods_listed_at_step_10_the_act_starts_with_a_row_per_marketplace_placed_on(app):
+    from app.paperwork import act
+
+    rows = act.placed_goods({"placed_on": ["Tmall Global", "JD.com", "Tmall Global"]})
+    assert rows == [{"name": "", "tnved": "", "marketplace": "Tmall Global", "link": ""},
+                    {"name": "", "tnved": "", "marketplace": "JD.com", "link": ""}]
+
+
+def test_an_act_drafted_with_the_old_signatory_phrase_still_renders_it_as_typed(app):
+    from app.paperwork import act
+
+    document = Docx(io.BytesIO(act.render({"act_cpe_name": "ЦПЭ", "act_cpe_signatory": "директора Иванова И. И.",
+                                           "act_cpe_basis": "устава", "act_goods": GOODS})))
+    assert "в лице директора Иванова И. И., действующего на основании устава" in text_of(document)
+    assert "/директора Иванова И. И./" in signature_lines(document)[0]
+
+
+@pytest.mark.skipif(not ((shutil.which("soffice") or shutil.which("libreoffice")) and shutil.which("pdftotext")),
+                    reason="LibreOffice (soffice) or pdftotext is not installed: ./scripts/test installs "
+                           "libreoffice-writer and poppler-utils when run as root")
+def test_libreoffice_renders_the_act_to_a_pdf_with_its_text(app, tmp_path):
+    from app.paperwork import act, layout
+
+    (tmp_path / "act.pdf").write_bytes(layout.to_pdf(act.render(act_values())))
+    extracted = subprocess.run(["pdftotext", str(tmp_path / "act.pdf"), "-"], check=True,
+                               capture_output=True, text=True).stdout
+    text = " ".join(extracted.split())
+    assert "АКТ о публикации товаров" in text
+    assert "в лице директора Соколовой Анны Викторовны, действующей на основании устава" in text
+    assert "/А. В. Соколова/" in text and "Мёд липовый, 500 г" in text

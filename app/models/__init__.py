@@ -6,6 +6,7 @@ from .casefile import CaseEntry
 from .deadline import Breach
 from .deployment import Deployment, DeploymentFile
 from .document import Document
+from .export_centre import ExportCentre
 from .draft import TaskDraft
 from .incident import Incident
 from .job import BackgroundJob
@@ -25,6 +26,6 @@ from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
-__all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "Incident", "IntakeWindow", "Invitation",
+__all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "ExportCentre", "Incident", "IntakeWindow", "Invitation",
            "LoginFailure", "ModelDeploy", "ModelDeployFile", "Notification", "NotificationSetting", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

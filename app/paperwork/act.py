@@ -6,27 +6,47 @@ the goods table, in the order they first appear, so the two cannot disagree.
 """
 from __future__ import annotations
 
-from . import layout
+from . import centres, layout, names
 
 FORM = "act_upload"
 GOODS_HEADERS = ["№", "Наименование товара", "Код ТН ВЭД", "Наименование площадки",
                  "Ссылка на страницу с размещенным товаром"]
 GOODS_WIDTHS_CM = [1.0, 5.0, 2.6, 3.4, 5.0]
 DEFAULT_PLACE = "г. Москва"
+GOODS_KEYS = ("name", "tnved", "marketplace", "link")
 
 
 def marketplaces(goods: list[dict]) -> list[str]:
     return list(dict.fromkeys(str(g.get("marketplace", "")).strip() for g in goods if g.get("marketplace")))
 
 
-def prefill(instance, agreement: dict | None) -> dict:
-    """What the Act knows before anyone types: the company, the region's ЦПЭ and step 6's agreement."""
-    agreement = agreement or {}
-    return {"act_company_name": instance.company_name,
-            "act_cpe_name": f"Центр поддержки экспорта (регион {instance.region})" if instance.region else None,
-            "act_operator_name": agreement.get("operator_name"),
-            "act_agreement_number": agreement.get("agreement_number"),
-            "act_agreement_date": agreement.get("agreement_date")}
+def prefill(instance, agreement: dict | None, questionnaire: dict | None = None,
+            execution: dict | None = None) -> dict:
+    """What the Act knows before anyone types: the company and its head (the questionnaire), the
+    region's ЦПЭ (reference data), step 6's agreement and the goods placed at step 10."""
+    agreement, questionnaire = agreement or {}, questionnaire or {}
+    values = {"act_company_name": instance.company_name, **centres.act_values(instance.region),
+              "act_company_position": questionnaire.get("head_position"),
+              "act_company_person": questionnaire.get("head_name"),
+              "act_operator_name": agreement.get("operator_name"),
+              "act_agreement_number": agreement.get("agreement_number"),
+              "act_agreement_date": agreement.get("agreement_date")}
+    goods = placed_goods(execution)
+    if goods:
+        values["act_goods"] = goods
+    return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def placed_goods(execution: dict | None) -> list[dict]:
+    """The goods rows of step 10's entry: those it lists with their links, else one row per
+    marketplace it names (the product and link then are the ЦПЭ's to type)."""
+    execution = execution or {}
+    rows = [{k: _text(g.get(k)) for k in GOODS_KEYS} for g in execution.get("placed_goods") or []
+            if isinstance(g, dict)]
+    if rows:
+        return rows
+    return [{"name": "", "tnved": "", "marketplace": m, "link": ""}
+            for m in dict.fromkeys(_text(x) for x in execution.get("placed_on") or [] if _text(x))]
 
 
 def render(values: dict) -> bytes:
@@ -53,9 +73,8 @@ def render(values: dict) -> bytes:
     layout.paragraph(doc, "3. Стороны не имеют претензий друг к другу.")
     layout.paragraph(doc, "4. Настоящий акт составлен в трех экземплярах, имеющих одинаковую юридическую силу, "
                           "по одному для каждой из Сторон.")
-    layout.signatures(doc, [("От ЦПЭ", values.get("act_cpe_signatory")),
-                            ("От Компании", values.get("act_company_signatory")),
-                            ("От Оператора", values.get("act_operator_signatory"))])
+    layout.signatures(doc, [("От ЦПЭ", _signature(values, "cpe")), ("От Компании", _signature(values, "company")),
+                            ("От Оператора", _signature(values, "operator"))])
     return layout.as_bytes(doc)
 
 
@@ -64,9 +83,22 @@ def _party(values: dict, who: str) -> str:
 
 
 def _represented(values: dict, who: str) -> str:
-    signatory = values.get(f"act_{who}_signatory") or layout.BLANK
-    basis = values.get(f"act_{who}_basis") or layout.BLANK
-    return f"в лице {signatory}, действующего на основании {basis}"
+    """«в лице директора Соколовой Анны Викторовны, действующей на основании устава»: the position
+    and the name typed in the nominative, declined here, the participle agreeing with the person."""
+    person = names.parse(values.get(f"act_{who}_person"))
+    position = names.position_genitive(values.get(f"act_{who}_position"))
+    if person is not None:
+        signatory = " ".join(x for x in (position, person.genitive()) if x)
+    else:
+        # Acts drafted before the name was asked in the nominative kept the whole phrase as typed.
+        signatory = _text(values.get(f"act_{who}_signatory")) or " ".join(x for x in (position, layout.BLANK) if x)
+    basis = _text(values.get(f"act_{who}_basis")) or layout.BLANK
+    return f"в лице {signatory}, {names.acting(person)} на основании {basis}"
+
+
+def _signature(values: dict, who: str) -> str | None:
+    person = names.parse(values.get(f"act_{who}_person"))
+    return person.initials() if person else _text(values.get(f"act_{who}_signatory")) or None
 
 
 def _text(value) -> str:

@@ -94,7 +94,7 @@ def signatures(document, parties: list[tuple[str, str | None]]) -> None:
         cell = table.rows[index // 2].cells[index % 2]
         cell.text = f"{party}:"
         cell.add_paragraph()
-        cell.add_paragraph(f"________________________ /{signatory or BLANK}/")
+        cell.add_paragraph(f"________________ /{signatory or BLANK}/")
 
 
 def as_bytes(document) -> bytes:

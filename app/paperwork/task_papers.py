@@ -35,8 +35,11 @@ def offer(form: str | None) -> Offer | None:
 
 def prefill(form: str | None, instance) -> dict:
     if form == act.FORM:
-        agreement = casefile.latest(instance.id, CaseKind.AGREEMENT)
-        return act.prefill(instance, agreement.data if agreement else None)
+        entries = {kind: casefile.latest(instance.id, kind)
+                   for kind in (CaseKind.AGREEMENT, CaseKind.QUESTIONNAIRE, CaseKind.ROADMAP_EXECUTION)}
+        data = {kind: entry.data if entry else None for kind, entry in entries.items()}
+        return act.prefill(instance, data[CaseKind.AGREEMENT], data[CaseKind.QUESTIONNAIRE],
+                           data[CaseKind.ROADMAP_EXECUTION])
     if form == sales_report.FORM:
         previous = db.session.scalars(select(SalesReport).where(SalesReport.instance_id == instance.id)
                                       .order_by(SalesReport.period_end.desc(), SalesReport.id.desc()).limit(1)).first()
