@@ -235,7 +235,7 @@ def test_an_account_with_an_incomplete_scope_sees_nothing(app):
 # --- demo users and the CLI -------------------------------------------------------------------
 
 def test_demo_users_are_created_once_and_can_log_in(client, fast_hashing):
-    assert seed_demo_users() == len(DEMO_USERS) == 14
+    assert seed_demo_users() == len(DEMO_USERS) == 15
     assert seed_demo_users() == 0
     head = db.session.scalar(select(User).where(User.email == "head.cpe77@demo.ru"))
     assert head.roles == {Role.CPE, Role.MANAGER} and head.region == "77"

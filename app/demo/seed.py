@@ -1,39 +1,20 @@
-"""Demo data for a first run: applications of two regions at different steps of the table, and
-one user per role (regional roles in both regions) to look at them with."""
+"""Demo data for a first run: months of history of a few regions (``history``), and one user per
+role (regional roles in each region) to look at them with."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import random
+from datetime import datetime, time, timedelta
 
-from .samples import sample
+from sqlalchemy import func, select, update
+
+from ..calendar import MOSCOW
 from ..extensions import db
-from ..models import OpenTask, ProcessInstance, User
+from ..models import Notification, ProcessInstance, User
 from ..roles import Role
-from ..workflow.instances import complete_task, start_process
-from ..statuses import ProcessId
-
-REGIONS = {"77": "г. Москва", "66": "Свердловская область"}
-
-COMPANIES = [
-    ("77", "ООО «Ромашка»", "7707083893"),
-    ("77", "АО «Сибирский мёд»", "7736050003"),
-    ("66", "ООО «Уральские самоцветы»", "6658021226"),
-    ("66", "ИП Кузнецов Андрей Викторович", "665800123414"),
-]
-
-# How far each demo application goes along the happy path: element ids of the steps completed.
-HAPPY_PATH = ["step_1_submit", "step_2_check", "step_3_approval", "step_4_originals",
-              "step_5_selection", "step_6_agreement", "step_7_approval"]
-
-
-# The remarks loop (2.1): the ЦПЭ's remarks, on top and beside two fields of the questionnaire; one
-# application waits for the client's corrections, the other is corrected and back on the check,
-# its changed answers marked and its scoring re-run.
-DEMO_REMARKS = {"decision": "remarks", "comment": "Уточните, пожалуйста, сведения о сайте и сроке годности.",
-                "field_remarks": [{"field": "website", "remark": "Сайт не открывается: проверьте адрес"},
-                                  {"field": "shelf_life_9m", "remark": "В спецификации срок годности 6 месяцев"}]}
-DEMO_CORRECTIONS = {"website": "https://romashka-med.example", "shelf_life_9m": False, "shelf_life_months": 6,
-                    "answer": "Исправили адрес сайта и срок годности"}
-
+from ..statuses import DeliveryState
+from ..workflow.runtime import runtime
+from .history import HISTORY_DAYS, DemoHistory
+from .timeline import on_virtual_clock
 
 # (name, INN, ОГРН, marketplaces, countries, accredited): the first is the demo operator's company
 # and the party to the demo agreements; the last is still being checked by МО РЭЦ.
@@ -70,43 +51,28 @@ def seed_demo_operators() -> list:
     return created
 
 
-def seed_demo() -> bool:
-    """Create the demo applications once; False when there are applications already."""
+# The seed of the demo's history: the same seed (and the same day) tells the same stories.
+DEMO_SEED = 15
+
+
+def seed_demo(seed: int = DEMO_SEED, until: datetime | None = None) -> bool:
+    """Create the demo's history once: months of work of a few regions up to ``until`` (now by
+    the app's clock), run by the real services on a virtual clock (``app/demo/history.py``);
+    False when there are applications already. Its notices stay in the app, never e-mailed."""
     if db.session.scalar(select(func.count()).select_from(ProcessInstance)):
         return False
-    operators = seed_demo_operators()
-    _link_demo_operator_user()
-    party = {"operator_id": operators[0].id, "operator_name": operators[0].name} if operators else {}
-    for index, (region, name, inn) in enumerate(COMPANIES * 2):
-        instance = start_process(ProcessId.MARKETPLACE_SUPPORT, actor="demo", region=region,
-                                 company_name=name, company_inn=inn)
-        for element_id in HAPPY_PATH[:index]:
-            data = sample("application_questionnaire", company_name=name, company_inn=inn) \
-                if element_id == "step_1_submit" else sample("agreement", **party) \
-                if element_id == "step_6_agreement" else None
-            if not _complete(instance, element_id, data):
-                break
-    region, name, inn = COMPANIES[0]
-    filed = sample("application_questionnaire", company_name=name, company_inn=inn)
-    for corrected in (False, True):
-        instance = start_process(ProcessId.MARKETPLACE_SUPPORT, actor="demo", region=region,
-                                 company_name=name, company_inn=inn)
-        _complete(instance, "step_1_submit", filed)
-        _complete(instance, "step_2_check", sample("application_check", **DEMO_REMARKS))
-        if corrected:
-            _complete(instance, "step_2_1_rework", {**filed, **DEMO_CORRECTIONS})
-    return True
-
-
-def _complete(instance, element_id: str, data: dict | None = None) -> bool:
-    """Complete the instance's open task of ``element_id`` with ``data`` (its form's example by
-    default); False when there is no such task."""
-    task = db.session.scalar(select(OpenTask).where(OpenTask.instance_id == instance.id,
-                                                    OpenTask.element_id == element_id))
-    if task is None:
-        return False
-    complete_task(instance.id, task.task_id, sample(task.form) if data is None else data,
-                  actor=_demo_actor(task.role, instance))
+    until = until or runtime().clock.now()
+    start = datetime.combine(until.astimezone(MOSCOW).date() - timedelta(days=HISTORY_DAYS), time(9, 0), MOSCOW)
+    with on_virtual_clock(start) as clock:
+        operators = seed_demo_operators()
+        _link_demo_operator_user()
+        party = {"operator_id": operators[0].id, "operator_name": operators[0].name} if operators else {}
+        history = DemoHistory(random.Random(seed), clock, until, _demo_actor, party)
+        history.plan_all()
+        history.run()
+        db.session.execute(update(Notification).where(Notification.delivery.in_(
+            (DeliveryState.PENDING, DeliveryState.DIGEST))).values(delivery=DeliveryState.KEPT, next_attempt_at=None))
+        db.session.commit()
     return True
 
 
@@ -131,6 +97,7 @@ DEMO_USERS = [
      "ООО «Уральские самоцветы»"),
     ("cpe77@demo.ru", "Анна Соколова, ЦПЭ Москвы", {Role.CPE}, "77", None, None),
     ("cpe66@demo.ru", "Дмитрий Волков, ЦПЭ Свердловской области", {Role.CPE}, "66", None, None),
+    ("cpe16@demo.ru", "Рустам Гарипов, ЦПЭ Республики Татарстан", {Role.CPE}, "16", None, None),
     ("head.cpe77@demo.ru", "Елена Морозова, руководитель ЦПЭ Москвы", {Role.CPE, Role.MANAGER}, "77", None, None),
     ("head.cpe66@demo.ru", "Сергей Новиков, руководитель ЦПЭ Свердловской области", {Role.CPE, Role.MANAGER},
      "66", None, None),
