@@ -23,7 +23,7 @@ WIDTHS = (390, 1366)
 
 # Each role's demo user and the pages the role lives in; {card}, {roadmap} are filled from the data.
 ROLE_PAGES = {
-    "client77@demo.ru": ["/my", "/my/company", "{card}", "/complaints/", "/notifications"],
+    "client77@demo.ru": ["/my", "/my/company", "{card}", "{form}", "/complaints/", "/notifications"],
     "cpe77@demo.ru": ["/tasks", "/tasks?section=available", "/applications", "{card}",
                       "/roadmap/overdue", "/operators/", "/complaints/", "/notifications", "/admin/intake-windows/"],
     "cpe66@demo.ru": ["/tasks", "{roadmap}"],
@@ -41,15 +41,18 @@ ROLE_PAGES = {
 
 @pytest.fixture
 def demo(live_server):
-    """The demo applications; the card of the client's furthest application, and a roadmap page."""
+    """The demo applications; the card of a client's application, its questionnaire, a roadmap page."""
     app = live_server.app
     with app.app_context():
         seed_demo()
         rows = db.session.scalars(select(ProcessInstance).order_by(ProcessInstance.id)).all()
         ids = [row.id for row in rows if row.company_inn == "7707083893"]
+        questionnaire = db.session.scalar(select(OpenTask.task_id).where(OpenTask.instance_id.in_(ids),
+                                                                         OpenTask.element_id == "step_1_submit"))
         furthest = _with_roadmap_in_execution()
         db.session.remove()
-    return {"card": f"/applications/{ids[-1]}", "roadmap": f"/applications/{furthest}/roadmap"}
+    return {"card": f"/applications/{ids[-1]}", "form": f"/tasks/{questionnaire}",
+            "roadmap": f"/applications/{furthest}/roadmap"}
 
 
 def _with_roadmap_in_execution() -> int:
