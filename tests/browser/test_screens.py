@@ -1,0 +1,119 @@
+"""Every role's main pages on a phone (390 px) and a laptop (1366 px), on the demo data: no page is
+wider than the viewport (``document.documentElement.scrollWidth``), and axe-core (npm, injected
+into the page) finds no serious or critical accessibility violation."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.demo.seed import seed_demo
+from app.extensions import db
+from app.demo.samples import sample
+from app.models import OpenTask, ProcessInstance
+from app.workflow.instances import complete_task
+from tests.browser.conftest import ROOT, login_in_browser
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (390, 1366)
+
+# Each role's demo user and the pages the role lives in; {card}, {roadmap} are filled from the data.
+ROLE_PAGES = {
+    "client77@demo.ru": ["/my", "/my/company", "{card}", "{form}", "/complaints/", "/notifications"],
+    "cpe77@demo.ru": ["/tasks", "/tasks?section=available", "/applications", "{card}",
+                      "/roadmap/overdue", "/operators/", "/complaints/", "/notifications", "/admin/intake-windows/"],
+    "cpe66@demo.ru": ["/tasks", "{roadmap}"],
+    "head.cpe77@demo.ru": ["/tasks", "/sla", "/sales"],
+    "mo@demo.ru": ["/tasks", "/applications", "{roadmap}", "/accounting", "/roadmap/overdue", "/operators/"],
+    "ops@demo.ru": ["/tasks", "/applications", "/accounting"],
+    "kb@demo.ru": ["/tasks"],
+    "operator@demo.ru": ["/tasks", "/operators/"],
+    "owner@demo.ru": ["/modeller/", "/versions"],
+    "analyst@demo.ru": ["/simulation/", "/sales"],
+    "admin@demo.ru": ["/sla", "/accounting", "/admin/users/", "/admin/users/new", "/admin/incidents/", "/admin/jobs/", "/operators/",
+                      "/notifications/settings"],
+}
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo applications; the card of a client's application, its questionnaire, a roadmap page."""
+    app = live_server.app
+    with app.app_context():
+        seed_demo()
+        rows = db.session.scalars(select(ProcessInstance).order_by(ProcessInstance.id)).all()
+        ids = [row.id for row in rows if row.company_inn == "7707083893"]
+        questionnaire = db.session.scalar(select(OpenTask.task_id).where(OpenTask.instance_id.in_(ids),
+                                                                         OpenTask.element_id == "step_1_submit"))
+        furthest = _with_roadmap_in_execution()
+        db.session.remove()
+    return {"card": f"/applications/{ids[-1]}", "form": f"/tasks/{questionnaire}",
+            "roadmap": f"/applications/{furthest}/roadmap"}
+
+
+def _with_roadmap_in_execution() -> int:
+    """The demo application at the roadmap step (a region 66 one), taken on to its execution (step 10)."""
+    task = db.session.scalar(select(OpenTask).where(OpenTask.element_id == "step_8_roadmap"))
+    instance_id, cpe = task.instance_id, f"cpe{task.region}@demo.ru"
+    for element_id, actor, data in [("step_8_roadmap", cpe, {}),
+                                    ("step_9_approval", "mo@demo.ru", {"decision": "approve"})]:
+        task = db.session.scalar(select(OpenTask).where(OpenTask.instance_id == instance_id,
+                                                        OpenTask.element_id == element_id))
+        complete_task(instance_id, task.task_id, sample(task.form, **data), actor=actor)
+    return instance_id
+
+
+def _pages(demo: dict):
+    for email, paths in ROLE_PAGES.items():
+        yield email, [path.format(**demo) for path in paths]
+
+
+def _open(page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: HTTP {response and response.status}"
+
+
+def test_no_page_of_any_role_is_wider_than_a_phone_or_a_laptop(live_server, new_page, demo):
+    too_wide = []
+    for email, paths in _pages(demo):
+        page = new_page(email)
+        login_in_browser(page, live_server, email)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            for path in paths:
+                _open(page, live_server(path))
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > width:
+                    too_wide.append(f"{email} {path} at {width}px: {scroll}px")
+    assert not too_wide, "\n".join(too_wide)
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_any_role_page(live_server, new_page, demo):
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: npm ci installs axe-core (a devDependency of package.json)")
+    source = AXE.read_text(encoding="utf-8")
+    found = []
+    for email, paths in _pages(demo):
+        page = new_page(email)
+        login_in_browser(page, live_server, email)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            for path in paths:
+                _open(page, live_server(path))
+                # evaluate() runs in the page through the DevTools protocol, which CSP's script-src
+                # does not govern: the page itself still loads only its own scripts.
+                page.evaluate(source)
+                violations = page.evaluate("""async () => {
+                    const result = await axe.run(document, {resultTypes: ['violations']});
+                    return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                        .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+                }""")
+                for v in violations:
+                    found.append(f"{email} {path} at {width}px: {v['impact']} {v['id']} ({v['help']}) "
+                                 f"{json.dumps(v['nodes'], ensure_ascii=False)}")
+    assert not found, "\n".join(found)
