@@ -98,6 +98,8 @@ GET  /api/openapi.json                     200/200  200/200  200/200 200/200 200
 # The pages follow the same rules as the API: the task list and the task page as the task rows above.
 GET  /tasks                                -/-      -/-      L/-     L/-     L/-     -/-     -/-     -/-     -/-      -/-     -/-     -/-
 GET  /tasks/{task}                         403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 403/404  403/403 403/403 403/403
+# The page's autosave of the draft: whoever opens the task page.
+POST /tasks/{task}/draft                   403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
 # The application list, card and diagram as the application rows above.
 GET  /applications                         L/-      L/-      L/-     L/-     L/-     L/L     L/L     L/L     L/-      L/L     L/L     L/L
 GET  /applications/{app}                   200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/404  200/200 200/200 200/200
@@ -335,6 +337,8 @@ def answer(world: World, role: str, endpoint: str, region: str) -> str:
         url = path.format(task=task)
         if endpoint.endswith("/assign"):
             status = world.api(role, method, url, json={"assignee": world.users[f"cpe{region}"].email}).status_code
+        elif not path.startswith("/api/"):
+            status = world.browser(role).post(url, data={"decision": "approve"}).status_code
         else:
             saved = world.api(role, "PUT", url, json={"data": {"decision": "approve"}}).status_code
             status = saved if method == "PUT" else world.api(role, method, url).status_code

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .conditions import KEY as SHOW_IF, condition_holds, required_when_shown
+
 ROW_PLACEHOLDER = "__row__"  # the row index in a table's template row, replaced by the page's script
 
 
@@ -68,6 +70,8 @@ class Field:
     template_row: list["Field"] = field(default_factory=list)  # a blank row for adding
     document: Any = None  # the uploaded Document of a file field
     remarks: list[str] = field(default_factory=list)  # remarks on this field the answer must address
+    show_if: dict | None = None  # the condition it is asked under (x-show-if), the page's script checks it
+    shown: bool = True  # its condition holds for the values drawn (so the page opens with it hidden or not)
 
     @property
     def text(self) -> str:
@@ -99,6 +103,14 @@ class Field:
 class Section:
     title: str | None
     fields: list[Field]
+
+    @property
+    def has_error(self) -> bool:
+        return any(_has_error(f) for f in self.fields)
+
+
+def _has_error(f: Field) -> bool:
+    return bool(f.error) or any(_has_error(c) for c in f.children) or any(_has_error(c) for r in f.rows for c in r)
 
 
 def as_text(value: Any) -> str:
@@ -132,12 +144,12 @@ def widget_of(schema: dict) -> str:
 def sections(schema: dict, values: dict, errors: dict[str, str], documents: dict | None = None) -> list[Section]:
     """The form's fields grouped by its x-layout (one untitled section without one)."""
     props = schema.get("properties", {})
-    required = set(schema.get("required", []))
+    required = set(schema.get("required", [])) | required_when_shown(schema)
     documents = documents or {}
     layout = schema.get("x-layout") or [{"title": None, "fields": list(props)}]
 
     def build(key: str) -> Field:
-        return _field(key, props[key], values.get(key), errors, key in required, documents)
+        return _conditional(_field(key, props[key], values.get(key), errors, key in required, documents), values)
 
     return [Section(part.get("title"), [build(k) for k in part["fields"] if k in props]) for part in layout]
 
@@ -187,8 +199,8 @@ def _field(name: str, schema: dict, value: Any, errors: dict[str, str], required
         result.value = value if isinstance(value, list) else []
     elif widget == "object":
         inner = value if isinstance(value, dict) else {}
-        needed = set(schema.get("required", []))
-        result.children = [_field(f"{name}.{k}", p, inner.get(k), errors, k in needed, documents)
+        needed = set(schema.get("required", [])) | required_when_shown(schema)
+        result.children = [_conditional(_field(f"{name}.{k}", p, inner.get(k), errors, k in needed, documents), inner)
                            for k, p in schema.get("properties", {}).items()]
     elif widget == "table":
         rows = value if isinstance(value, list) else []
@@ -198,6 +210,13 @@ def _field(name: str, schema: dict, value: Any, errors: dict[str, str], required
         result.template_row = _row(name, ROW_PLACEHOLDER, schema, None, {}, documents)
     elif widget == "file" and value is not None:
         result.document = documents.get(str(value))
+    return result
+
+
+def _conditional(result: Field, values: dict) -> Field:
+    condition = result.schema.get(SHOW_IF)
+    if isinstance(condition, dict):
+        result.show_if, result.shown = condition, condition_holds(condition, values)
     return result
 
 

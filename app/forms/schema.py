@@ -24,6 +24,7 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from ..statuses import CaseKind
+from .conditions import compile_conditions, condition_problems
 from .on_behalf import as_filed, declaration_problems
 from .rules import RuleProblem, check_rules, clock_today, rule_errors
 from .text import text_problems, with_length_limits
@@ -37,6 +38,7 @@ __all__ = [
     "FormFileInvalid",
     "FormNotFound",
     "check_schema",
+    "condition_problems",
     "clear_cache",
     "examples_of",
     "list_forms",
@@ -229,7 +231,8 @@ def _load(name: str, forms_dir: Path) -> dict:
         raise FormFileInvalid(f"{path}: not valid JSON: {exc}") from exc
     if not isinstance(schema, dict):
         raise FormFileInvalid(f"{path}: the top level must be a JSON object")
-    return with_length_limits(_with_field_lists(_with_includes(schema, path, forms_dir), path, forms_dir))
+    return with_length_limits(compile_conditions(_with_field_lists(_with_includes(schema, path, forms_dir), path,
+                                                                   forms_dir)))
 
 
 def _with_includes(schema: dict, path: Path, forms_dir: Path) -> dict:
@@ -352,7 +355,7 @@ def validate(name_or_schema: str | dict, data: Any, forms_dir: str | Path | None
     if isinstance(name_or_schema, str):
         validator = _validator_for_form(name_or_schema, _forms_dir(forms_dir), on_behalf)
     else:
-        schema = with_length_limits(copy.deepcopy(name_or_schema))
+        schema = with_length_limits(compile_conditions(copy.deepcopy(name_or_schema)))
         validator = Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
     root = validator.schema
     data = _without_blanks(data)
@@ -542,6 +545,7 @@ def check_schema(schema: Any, *, rules: bool = True) -> list[str]:
     _check_reopening(schema, problems)
     if rules:
         problems += [str(p) for p in rule_problems(schema)]
+        problems += [str(p) for p in condition_problems(schema)]
     return problems
 
 
@@ -621,8 +625,18 @@ def _check_enum_titles(schema: dict, here: str, problems: list[str]) -> None:
             problems.append(f"{here}: x-enum-titles must give one title per enum value")
 
 
+# x-sections: how a form's x-layout sections are shown; "steps": one at a time, with navigation,
+# progress and autosave of the draft (a long form such as the questionnaire).
+SECTION_MODES = ("steps",)
+
+
 def _check_layout(schema: dict, problems: list[str]) -> None:
     layout = schema.get("x-layout")
+    if "x-sections" in schema:
+        if schema["x-sections"] not in SECTION_MODES:
+            problems.append(f"x-sections: must be one of {list(SECTION_MODES)}")
+        elif not layout:
+            problems.append("x-sections: needs x-layout, the sections to show one at a time")
     if layout is None:
         return
     props = schema.get("properties", {})

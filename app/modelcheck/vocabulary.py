@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..engine import STATUS_LINES, ProcessCatalog
-from ..forms.schema import FormError, check_schema, load_form, rule_problems, validate
+from ..forms.schema import FormError, check_schema, condition_problems, load_form, rule_problems, validate
 from ..tasks.fields import reserved_fields, undeclared_fields
 from ..notifications.rules import NotifyInvalid, parse_notify
 from ..roles import LANE_ROLES, lane_names, role_of_lane
@@ -100,7 +100,11 @@ def _check_form(file, element, form: str, forms_dir: Path, out: Findings) -> Non
         for rule in rules:
             out.error("form-rule-invalid", file, element, f"форма forms/{form}.json, правило {rule.where} "
                       f"({rule.rule}): {rule.problem}; исправьте правило в x-rules")
-        if not rules:
+        conditions = condition_problems(schema)
+        for condition in conditions:
+            out.error("form-condition-invalid", file, element, f"форма forms/{form}.json, условие {condition.where} "
+                      f"({condition.rule}): {condition.problem}; исправьте условие x-show-if")
+        if not rules and not conditions:
             _check_examples(file, element, form, schema, out)
     if reserved := reserved_fields(schema):
         out.error("form-reserved-field", file, element,

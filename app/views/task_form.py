@@ -12,11 +12,12 @@ for another role or region, or a task someone else has taken.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..applications.case_view import decides_on, reopened
 from ..applications.documents import documents_of
+from ..dates import fmt_datetime
 from ..applications.remarks import open_remarks, remarks_history
 from ..extensions import db
 from ..forms.input import read_form
@@ -81,6 +82,25 @@ def submit(task_id: str):
         abort(404)
     flash(done)
     return redirect(url_for(home), 303)
+
+
+@bp.post("/tasks/<task_id>/draft")
+@login_required
+def autosave(task_id: str):
+    """The page's autosave: what is typed, kept as the draft by the drafts service the API's PUT
+    uses; files are not sent (an upload is kept when the form is posted), the ids of those already
+    uploaded are. JSON for the page's script: when it was saved, or why not."""
+    task, instance = _task_for_user(task_id)
+    schema = submission.form_for(current_user, task, instance)
+    data = read_form(schema, request.form)
+    for foreign in own_files_only(instance, schema, data):
+        data.pop(foreign.field, None)
+    try:
+        draft = save_draft(task.task_id, current_user.id, data)
+    except DraftTooLarge as exc:
+        db.session.rollback()
+        return jsonify(error=str(exc)), exc.http_status
+    return jsonify(saved_at=draft.saved_at.isoformat(), saved=fmt_datetime(draft.saved_at))
 
 
 def _keep(task, instance, schema, data, uploads, action):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..engine import BudgetExceeded, ScriptFailed, Step, TaskNotFound, TaskNotReady, ThrownMessage
 from ..extensions import db
+from ..forms.conditions import asked_only
 from ..forms.schema import FieldError
 from ..incidents.recording import record_failure
 from ..models import Deployment, ProcessInstance, Timer
@@ -73,6 +74,7 @@ def complete_task(instance_id: int, task_id: str, data: dict | None = None, *, a
                               "обновите страницу")
     # Filed for another role (a stand-in), the form may ask for more (``forms.on_behalf``).
     schema = form_for_reading(instance, open_task.form, on_behalf=on_behalf_of is not None)
+    data = asked_only(schema, data)  # an answer to a question not asked (x-show-if) is not filed
     errors = check_completion(instance, open_task.form, schema, data, checks, found,
                               on_behalf=on_behalf_of is not None)
     if errors:

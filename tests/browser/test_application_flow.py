@@ -27,14 +27,26 @@ OGRN = "1027700132195"  # ООО «Ромашка», valid check digit
 MATERIALS = "Наличие презентационных материалов и КП на иностранных языках"
 
 
+# A long form (x-sections "steps") shows one section at a time: open the one an input is in, as a
+# person does from the form's section navigation.
+OPEN_SECTION = """el => { const s = el.closest('section.form-step');
+  if (s && s.hidden) document.querySelector('.form-steps a[href="#' + s.id + '"]').click(); }"""
+
+
+def in_view(locator):
+    """``locator``, its section of a long form opened first."""
+    locator.first.evaluate(OPEN_SECTION)
+    return locator
+
+
 def by_label(page, text: str):
     """The input labelled exactly ``text`` (the required mark "*" aside)."""
-    return page.get_by_label(re.compile("^" + re.escape(text) + r"\s*\*?$"))
+    return in_view(page.get_by_label(re.compile("^" + re.escape(text) + r"\s*\*?$")))
 
 
 def choice(page, question: str, answer: str) -> None:
     """Tick the radio button or checkbox ``answer`` of the question whose legend starts with ``question``."""
-    group = page.locator("fieldset").filter(has=page.locator("legend", has_text=question))
+    group = in_view(page.locator("fieldset").filter(has=page.locator("legend", has_text=question)))
     group.get_by_label(answer, exact=True).check()
 
 
@@ -45,12 +57,12 @@ def answer_scoring(page) -> None:
         prop = schema["properties"][key]
         title = re.compile("^" + re.escape(prop["title"]) + r"\s*\*?$")
         if prop.get("x-widget") == "radio":
-            group = page.locator("fieldset").filter(has=page.locator("legend", has_text=title))
+            group = in_view(page.locator("fieldset").filter(has=page.locator("legend", has_text=title)))
             group.get_by_label("Да" if value else "Нет", exact=True).check()
         elif prop.get("x-widget") == "select":
-            page.get_by_label(title).select_option(value)
+            in_view(page.get_by_label(title)).select_option(value)
         else:
-            page.get_by_label(title).fill(str(value))
+            in_view(page.get_by_label(title)).fill(str(value))
 
 
 def flash(page) -> list[str]:
@@ -126,9 +138,9 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     by_label(client, "Описание продукции, планируемой к экспорту").fill("Мёд цветочный, 250 г; мёд гречишный, 500 г")
     # Tables: one blank row is offered, «Добавить строку» adds more.
     okved = client.locator('[data-table="okved_codes"]')
-    okved.get_by_label("Код ОКВЭД").first.fill("10.89.9")
+    in_view(okved).get_by_label("Код ОКВЭД").first.fill("10.89.9")
     tnved = client.locator('[data-table="tnved_codes"]')
-    tnved.get_by_label("Код ТН ВЭД").first.fill("0409000000")
+    in_view(tnved).get_by_label("Код ТН ВЭД").first.fill("0409000000")
     tnved.get_by_role("button", name="Добавить строку").click()
     assert tnved.get_by_label("Код ТН ВЭД").count() == 2
     tnved.get_by_label("Код ТН ВЭД").nth(1).fill("040900")
@@ -143,7 +155,7 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     choice(client, "Готовы ли нести затраты", "Да")
     choice(client, "Объём затрат в год", "50–150 тыс. рублей")
     choice(client, "Какие дополнительные меры поддержки", "Сертификация и лицензирование")
-    client.get_by_label("Анкету подписывает уполномоченное лицо").check()
+    in_view(client.get_by_label("Анкету подписывает уполномоченное лицо")).check()
     answer_scoring(client)
     shots(client, "client-questionnaire")
     submit(client)

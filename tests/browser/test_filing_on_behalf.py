@@ -19,7 +19,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Notification
 from tests.browser.conftest import login_in_browser
-from tests.browser.test_application_flow import answer_scoring, by_label, choice, flash, follow, submit, task_row
+from tests.browser.test_application_flow import (answer_scoring, by_label, choice, flash, follow, in_view, submit,
+                                                 task_row)
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +72,8 @@ def fill_questionnaire(page) -> None:
     choice(page, "Опыт экспортной деятельности", "Разовые поставки")
     by_label(page, "Страны и объёмы экспорта продукции за последние два года").fill("Казахстан, 2 млн руб.")
     by_label(page, "Описание продукции, планируемой к экспорту").fill("Мёд цветочный, 250 г")
-    page.locator('[data-table="okved_codes"]').get_by_label("Код ОКВЭД").first.fill("10.89.9")
-    page.locator('[data-table="tnved_codes"]').get_by_label("Код ТН ВЭД").first.fill("0409000000")
+    in_view(page.locator('[data-table="okved_codes"]')).get_by_label("Код ОКВЭД").first.fill("10.89.9")
+    in_view(page.locator('[data-table="tnved_codes"]')).get_by_label("Код ТН ВЭД").first.fill("0409000000")
     by_label(page, "Сфера применения продукции").fill("Пищевая продукция")
     by_label(page, "Целевые страны экспорта").fill("Китай")
     choice(page, "Сертифицирована ли продукция", "Да")
@@ -80,7 +81,7 @@ def fill_questionnaire(page) -> None:
     choice(page, "Был ли опыт электронной торговли за рубежом?", "Нет")
     choice(page, "Какой тип экспортной электронной торговли интересует?", "B2C (розничная)")
     choice(page, "Готовы ли нести затраты", "Нет")
-    page.get_by_label("Анкету подписывает уполномоченное лицо").check()
+    in_view(page.get_by_label("Анкету подписывает уполномоченное лицо")).check()
     answer_scoring(page)
 
 
