@@ -13,7 +13,7 @@ from app.demo.seed import seed_demo
 from app.extensions import db
 from app.demo.samples import sample
 from app.models import OpenTask, ProcessInstance
-from app.workflow.instances import complete_task
+from app.workflow.instances import complete_task, start_process
 from tests.browser.conftest import ROOT, login_in_browser
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,10 @@ def demo(live_server):
         seed_demo()
         rows = db.session.scalars(select(ProcessInstance).order_by(ProcessInstance.id)).all()
         ids = [row.id for row in rows if row.company_inn == "7707083893"]
-        questionnaire = db.session.scalar(select(OpenTask.task_id).where(OpenTask.instance_id.in_(ids),
+        # A questionnaire of the client's own: a new application, as «Подать новую заявку» starts one.
+        fresh = start_process("marketplace_support", actor="client77@demo.ru", region="77",
+                              company_name="ООО «Ромашка»", company_inn="7707083893")
+        questionnaire = db.session.scalar(select(OpenTask.task_id).where(OpenTask.instance_id == fresh.id,
                                                                          OpenTask.element_id == "step_1_submit"))
         furthest = _with_roadmap_in_execution()
         db.session.remove()
@@ -57,7 +60,12 @@ def demo(live_server):
 
 def _with_roadmap_in_execution() -> int:
     """The demo application at the roadmap step (a region 66 one), taken on to its execution (step 10)."""
-    task = db.session.scalar(select(OpenTask).where(OpenTask.element_id == "step_8_roadmap"))
+    done = db.session.scalar(select(OpenTask).where(OpenTask.element_id == "step_10_execution",
+                                                    OpenTask.region == "66"))
+    if done is not None:
+        return done.instance_id
+    task = db.session.scalar(select(OpenTask).where(OpenTask.element_id == "step_8_roadmap",
+                                                    OpenTask.region == "66"))
     instance_id, cpe = task.instance_id, f"cpe{task.region}@demo.ru"
     for element_id, actor, data in [("step_8_roadmap", cpe, {}),
                                     ("step_9_approval", "mo@demo.ru", {"decision": "approve"})]:
