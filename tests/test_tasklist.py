@@ -110,7 +110,7 @@ def test_filters_by_step_status_and_company_name_or_inn(client, users, model):
     romashka, honey = at_check(), at_check(HONEY)
     draft = new()  # still at step 1, the client's
     login(client, "cpe77@test.ru")
-    assert f"№ {honey.id}<" in page(client, section="available", company="сибирский")  # case-insensitive
+    assert f"№ {honey.id}<" in page(client, section="available", q="сибирский")  # case-insensitive
     only_honey = page(client, section="available", company="7736")
     assert f"№ {honey.id}<" in only_honey and f"№ {romashka.id}<" not in only_honey
     assert count_in(page(client, section="available", step="2"), "Доступные") == 2
