@@ -18,6 +18,7 @@ from ..calendar import MOSCOW
 from ..extensions import db
 from ..models import OpenTask, ProcessInstance
 from ..roles import Role, roles_of_lanes
+from ..statuses import ApplicationStatus, ConsultationStatus
 from .rights import STAND_INS, acting_roles, eligible_clause
 from ..workflow.deployments import current_deployment, model_of
 from ..workflow.errors import NothingDeployed
@@ -87,6 +88,11 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.page * self.per_page < self.total
+
+
+def application_statuses() -> list[str]:
+    """The application statuses a list may be narrowed to, of every process, each once."""
+    return list(dict.fromkeys([s.value for s in ApplicationStatus] + [s.value for s in ConsultationStatus]))
 
 
 def may_filter_region(user) -> bool:

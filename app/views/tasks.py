@@ -10,10 +10,9 @@ from flask_login import current_user, login_required
 
 from ..tasks import claims
 from ..roles import Role
-from ..statuses import ApplicationStatus, ConsultationStatus
 from ..tasks.rights import assignees_for, may_assign, may_take
 from ..workflow.errors import Conflict, NotFound
-from ..tasks.worklist import (PAGE_SIZE, SORTS, Filters, deadline_state, may_filter_region, step_choices,
+from ..tasks.worklist import (PAGE_SIZE, SORTS, Filters, application_statuses, deadline_state, may_filter_region, step_choices,
                               task_page, working_days_left)
 
 bp = Blueprint("tasks", __name__)
@@ -36,7 +35,7 @@ def home():
 def index():
     filters = Filters.from_args(request.args, current_user)
     page = task_page(current_user, request.args.get("section"), filters, request.args.get("page", 1, type=int))
-    statuses = list(dict.fromkeys([s.value for s in ApplicationStatus] + [s.value for s in ConsultationStatus]))
+    statuses = application_statuses()
     user = current_user._get_current_object()  # once, not through the proxy for every row
     rows = [(task, instance, deadline_state(task, page.now), task.assignee == user.email,
              not task.assignee and may_take(user, task, instance), may_assign(user, task, instance),
