@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..tasks import claims
+from ..tasks import claims, saved_filters
 from ..roles import Role
 from ..tasks.rights import assignees_for, may_assign, may_take
 from ..workflow.errors import Conflict, NotFound
@@ -43,7 +43,35 @@ def index():
             for task, instance in page.rows]
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters, page_size=PAGE_SIZE,
                            steps=step_choices(user), statuses=statuses, region_filter=may_filter_region(user),
-                           sorts=SORTS, list_args=_list_args())
+                           sorts=SORTS, list_args=_list_args(), saved=saved_filters.visible_to(user),
+                           may_share=saved_filters.may_share(user))
+
+
+@bp.post("/tasks/filters")
+@login_required
+def save_filter():
+    """«Сохранить фильтр»: the list as it is shown now (the form posts its query string's fields)."""
+    try:
+        saved = saved_filters.save(current_user, request.form.get("name", ""), request.form,
+                                   shared=request.form.get("shared") == "1")
+    except saved_filters.SharingNotAllowed:
+        abort(403)
+    except (saved_filters.BadFilterName, Conflict) as exc:
+        flash(str(exc))
+        return redirect(url_for(".index", **_list_args()), 303)
+    flash(f"Фильтр «{saved.name}» сохранён.")
+    return redirect(url_for(".index") + "?" + saved.query, 303)
+
+
+@bp.post("/tasks/filters/<int:filter_id>/delete")
+@login_required
+def delete_filter(filter_id: int):
+    try:
+        saved_filters.delete(current_user, filter_id)
+    except NotFound:
+        abort(404)
+    flash("Фильтр удалён.")
+    return redirect(url_for(".index", **_list_args()), 303)
 
 
 @bp.post("/tasks/<task_id>/claim")
