@@ -251,9 +251,10 @@ def working_days_left(task: OpenTask, now: datetime) -> int | None:
     return calendar.working_days_between(today, due_day) + (1 if calendar.is_working_day(today) else 0)
 
 
-def next_task(user, done_task_id: str | None = None) -> OpenTask | None:
-    """The first of «Мои задачи» in the list's default order (after a submit: where to go next)."""
-    query = _section_query(select(OpenTask), user, "mine", Filters(), runtime().clock.now(), eligible_clause(user))
+def next_task(user, done_task_id: str | None = None) -> str | None:
+    """The task id of the first of «Мои задачи» in the list's default order (after a submit:
+    where to go next). On the assignee's index alone: a completion should not pay for a list."""
+    query = _visible(select(OpenTask.task_id), user, Filters()).where(OpenTask.assignee == user.email)
     if done_task_id:
         query = query.where(OpenTask.task_id != done_task_id)
     return db.session.scalar(query.order_by(*_order(DEFAULT_SORT)).limit(1))

@@ -81,7 +81,7 @@ def submit(task_id: str):
         abort(404)
     if home == "tasks.index" and (following := next_task(current_user, task_id)) is not None:
         flash(f"{done} Открыта следующая из «Мои задачи».")
-        return redirect(url_for(".show", task_id=following.task_id), 303)
+        return redirect(url_for(".show", task_id=following), 303)
     flash(done)
     return redirect(url_for(home), 303)
 
