@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
-from app.tasks import claims
+from app.tasks import claims, saved_filters
 from app import create_app
 from app.accounts import create_user, invitations
 from app.api import tokens
@@ -100,6 +100,10 @@ GET  /tasks                                -/-      -/-      L/-     L/-     L/-
 GET  /tasks/{task}                         403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 403/404  403/403 403/403 403/403
 # The page's autosave of the draft: whoever opens the task page.
 POST /tasks/{task}/draft                   403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
+# Saved filters of the list: anyone logged in saves their own; only its owner (here the ЦПЭ user of
+# the region) deletes one.
+POST /tasks/filters                        303/303  303/303  303/303 303/303 303/303 303/303 303/303 303/303 303/303  303/303 303/303 303/303
+POST /tasks/filters/{filter}/delete        404/404  404/404  303/404 303/404 404/404 404/404 404/404 404/404 404/404  404/404 404/404 404/404
 # The application list, card and diagram as the application rows above.
 GET  /applications                         L/-      L/-      L/-     L/-     L/-     L/L     L/L     L/L     L/-      L/L     L/L     L/L
 GET  /applications/{app}                   200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/404  200/200 200/200 200/200
@@ -310,6 +314,11 @@ def answer(world: World, role: str, endpoint: str, region: str) -> str:
         task = task_named(new_application(region), "Подача Заявки").task_id
         return str(world.api(role, method, path.format(client_task=task), content_type="multipart/form-data",
                              data={"field": "promo_materials", "file": (io.BytesIO(PDF), "scan.pdf")}).status_code)
+    if endpoint == "POST /tasks/filters":
+        return str(world.browser(role).post(path, data={"name": f"Фильтр {next(INVITEES)}"}).status_code)
+    if endpoint == "POST /tasks/filters/{filter}/delete":
+        owned = saved_filters.save(world.users[f"cpe{region}"], f"Фильтр {next(INVITEES)}", {})
+        return str(world.browser(role).post(path.format(filter=owned.id)).status_code)
     if endpoint == "PUT /api/v1/me/notification-settings":
         return str(world.api(role, method, path, json={"task": "immediate"}).status_code)
     if "{behalf_task}" in path:

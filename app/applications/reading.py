@@ -6,18 +6,45 @@ who sees what.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from ..access import can_see_instance, visible_instances
 from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance, Timer
+from ..tasks.worklist import may_filter_region, search_clause
 
 
-def visible_page(user, page: int, per_page: int, status: str | None = None) -> tuple[list[ProcessInstance], int]:
+@dataclass
+class Search:
+    """What the applications list is narrowed to: a search box (number, company, INN), a status
+    and, for those who see every region, a region."""
+    q: str = ""
+    status: str = ""
+    region: str = ""
+
+    @classmethod
+    def from_args(cls, args, user) -> "Search":
+        return cls(q=(args.get("q") or "").strip()[:200], status=(args.get("status") or "").strip(),
+                   region=(args.get("region") or "").strip() if may_filter_region(user) else "")
+
+    def as_args(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def visible_page(user, page: int, per_page: int, status: str | None = None,
+                 search: Search | None = None) -> tuple[list[ProcessInstance], int]:
     """One page of the applications ``user`` sees, newest first, and how many there are in all."""
+    search = search or Search(status=status or "")
+
     def narrowed(query):
         query = visible_instances(query, user)
-        return query.where(ProcessInstance.application_status == status) if status else query
+        if search.status:
+            query = query.where(ProcessInstance.application_status == search.status)
+        if search.region:
+            query = query.where(ProcessInstance.region == search.region)
+        return query.where(search_clause(search.q)) if search.q else query
     total = db.session.scalar(narrowed(select(func.count()).select_from(ProcessInstance)))
     rows = db.session.scalars(narrowed(select(ProcessInstance)).order_by(ProcessInstance.id.desc())
                               .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()

@@ -21,6 +21,7 @@ from .operator import (ApplicationOperator, Operator, OperatorEvent, OperatorEvi
                        OperatorUser)
 from .roadmap import RoadmapMark
 from .sales import SalesLine, SalesReport
+from .saved_filter import SavedFilter
 from .simulation import SimulationRun
 from .timer import Timer
 from .user import User, UserRole
@@ -28,4 +29,4 @@ from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "ExportCentre", "Incident", "IntakeWindow", "Invitation",
            "LoginFailure", "ModelDeploy", "ModelDeployFile", "Notification", "NotificationSetting", "OpenTask",
-           "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]
+           "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SavedFilter", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

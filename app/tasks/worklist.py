@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import and_, case, false, func, or_, select, true
 from sqlalchemy.orm import load_only
 
 from ..access import scope, visible_instances
 from ..calendar import MOSCOW
 from ..extensions import db
 from ..models import OpenTask, ProcessInstance
-from ..roles import Role
-from .rights import eligible_clause
+from ..roles import Role, roles_of_lanes
+from ..statuses import ApplicationStatus, ConsultationStatus
+from .rights import STAND_INS, acting_roles, eligible_clause
 from ..workflow.deployments import current_deployment, model_of
 from ..workflow.errors import NothingDeployed
 from ..workflow.runtime import runtime
@@ -35,12 +36,25 @@ SECTIONS = {
 OPEN = "open"
 
 
+# How a section may be ordered; the first is the default. Working time left to the normative
+# deadline orders as the deadline does (the calendar is the same for every task), so the index
+# (role, region, normative_due) serves it.
+SORTS = {
+    "due": "по оставшемуся сроку",
+    "received": "по поступлению",
+    "application": "по номеру заявки",
+}
+DEFAULT_SORT = "due"
+
+
 @dataclass
 class Filters:
     step: str = ""
     status: str = ""
     region: str = ""
-    company: str = ""
+    # Search: an application's number, a company's name or INN (``company`` is its former name).
+    q: str = ""
+    sort: str = ""
 
     @classmethod
     def from_args(cls, args, user) -> "Filters":
@@ -48,8 +62,10 @@ class Filters:
         # Only central staff choose a region; everyone else is bound to theirs by access.
         if not may_filter_region(user):
             region = ""
+        sort = (args.get("sort") or "").strip()
         return cls(step=(args.get("step") or "").strip(), status=(args.get("status") or "").strip(),
-                   region=region, company=(args.get("company") or "").strip())
+                   region=region, q=(args.get("q") or args.get("company") or "").strip()[:200],
+                   sort=sort if sort in SORTS and sort != DEFAULT_SORT else "")
 
     def as_args(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if v}
@@ -72,6 +88,11 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.page * self.per_page < self.total
+
+
+def application_statuses() -> list[str]:
+    """The application statuses a list may be narrowed to, of every process, each once."""
+    return list(dict.fromkeys([s.value for s in ApplicationStatus] + [s.value for s in ConsultationStatus]))
 
 
 def may_filter_region(user) -> bool:
@@ -101,7 +122,7 @@ def task_page(user, section: str | None, filters: Filters, page: int = 1, per_pa
     query = _section_query(select(OpenTask, ProcessInstance), user, section, filters, now, eligible).options(
         load_only(ProcessInstance.id, ProcessInstance.region, ProcessInstance.company_name,
                   ProcessInstance.company_inn, ProcessInstance.application_status, ProcessInstance.service_status))
-    query = query.order_by(OpenTask.normative_due.asc().nulls_last(), OpenTask.id)
+    query = query.order_by(*_order(filters.sort))
     rows = db.session.execute(query.limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
     return Page(section=section, rows=rows, counts=counts, page=max(page, 1), now=now, sections=sections,
                 per_page=per_page)
@@ -141,7 +162,7 @@ def _visible(query, user, filters: Filters, *, joined: bool = False):
     on the task row's own region (it is the instance's), so counting needs no join with the
     instances unless a filter or the bound is on them."""
     bounds = scope(user)
-    if not joined and bounds is not None and set(bounds) <= {"region"} and not (filters.status or filters.company):
+    if not joined and bounds is not None and set(bounds) <= {"region"} and not (filters.status or filters.q):
         query = query.select_from(OpenTask)
         return query.where(OpenTask.region == bounds["region"]) if bounds else query
     query = visible_instances(query.select_from(OpenTask).join(ProcessInstance, ProcessInstance.id == OpenTask.instance_id),
@@ -173,12 +194,35 @@ def _filtered(query, filters: Filters):
         query = query.where(ProcessInstance.application_status == filters.status)
     if filters.region:
         query = query.where(OpenTask.region == filters.region)
-    if filters.company:
-        text = filters.company.lower()
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(ProcessInstance.company_name).like(pattern, escape="\\"),
-                                ProcessInstance.company_inn.like(pattern, escape="\\")))
+    if filters.q:
+        query = query.where(search_clause(filters.q))
     return query
+
+
+def search_clause(text: str):
+    """SQL condition over ProcessInstance for a search box: «№ 12» is application 12 only; digits
+    are that application's number or part of an INN; anything else part of a company's name or INN."""
+    text = text.strip()
+    by_number = text.startswith("№")
+    text = text.lstrip("№").strip()
+    # An application's number fits the id column (32-bit on PostgreSQL); an INN's ten digits do not.
+    as_number = int(text) if text.isdigit() and len(text) <= 9 else None
+    if by_number:
+        return ProcessInstance.id == as_number if as_number is not None else false()
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    clauses = [func.lower(ProcessInstance.company_name).like(pattern, escape="\\"),
+               ProcessInstance.company_inn.like(pattern, escape="\\")]
+    if as_number is not None:
+        clauses.append(ProcessInstance.id == as_number)
+    return or_(*clauses)
+
+
+def _order(sort: str) -> tuple:
+    if sort == "received":
+        return OpenTask.ready_at.asc().nulls_last(), OpenTask.id
+    if sort == "application":
+        return OpenTask.instance_id.asc(), OpenTask.id
+    return OpenTask.normative_due.asc().nulls_last(), OpenTask.id
 
 
 def _end_of_moscow_day(now: datetime) -> datetime:
@@ -194,16 +238,48 @@ def deadline_state(task: OpenTask, now: datetime) -> str:
     return ""
 
 
-def step_choices() -> list[tuple[str, str]]:
-    """(step, "step — task name") of the user tasks of the deployed model, in step order."""
+def working_days_left(task: OpenTask, now: datetime) -> int | None:
+    """Working days left to the normative deadline counting today (a deadline is the end of its
+    day): 1 on its last day, 0 once it has passed; None for a task without one."""
+    if task.normative_due is None:
+        return None
+    if task.normative_due < now:
+        return 0
+    today = now.astimezone(MOSCOW).date()
+    due_day = task.normative_due.astimezone(MOSCOW).date()
+    calendar = runtime().calendar
+    return calendar.working_days_between(today, due_day) + (1 if calendar.is_working_day(today) else 0)
+
+
+def next_task(user, done_task_id: str | None = None) -> str | None:
+    """The task id of the first of «Мои задачи» in the list's default order (after a submit:
+    where to go next). On the assignee's index alone: a completion should not pay for a list."""
+    query = _visible(select(OpenTask.task_id), user, Filters()).where(OpenTask.assignee == user.email)
+    if done_task_id:
+        query = query.where(OpenTask.task_id != done_task_id)
+    return db.session.scalar(query.order_by(*_order(DEFAULT_SORT)).limit(1))
+
+
+def step_choices(user=None) -> list[tuple[str, str]]:
+    """(step, "step — task name") of the user tasks of the deployed model that ``user``'s roles
+    perform or may fill as stand-ins (an admin's: all), in step order."""
     try:
         model = model_of(current_deployment())
     except NothingDeployed:
         return []
+    roles = None if user is None or user.has_role(Role.ADMIN) else acting_roles(user) | {
+        r.value for r in user.roles}
     seen: dict[str, str] = {}
     for catalog in model.catalogs.values():
         for element in catalog.elements.values():
             step = element.properties.get("step")
-            if element.is_human and step and step not in seen:
-                seen[step] = f"{step} — {element.name}"
+            if not (element.is_human and step) or step in seen:
+                continue
+            if roles is not None:
+                performers = {r.value for r in roles_of_lanes(element.lane)}
+                performers |= {r.value for r in roles_of_lanes(element.properties.get("on_behalf"))}
+                performers |= {stand_in.value for role, stand_in in STAND_INS.items() if role.value in performers}
+                if not performers & roles:
+                    continue
+            seen[step] = f"{step} — {element.name}"
     return sorted(seen.items(), key=lambda item: [int(p) if p.isdigit() else 0 for p in item[0].split(".")])

@@ -22,6 +22,7 @@ from ..notifications.inbox import waiting_on
 from ..roles import Role
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..tasks.rights import may_take
+from ..tasks.worklist import application_statuses, may_filter_region
 from ..workflow.deployments import model_of_id
 from ..workflow.runtime import runtime
 from ..statuses import AuditAction
@@ -34,8 +35,10 @@ PAGE_SIZE = 50
 @login_required
 def index():
     page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = applications.visible_page(current_user, page, PAGE_SIZE)
+    search = applications.Search.from_args(request.args, current_user)
+    rows, total = applications.visible_page(current_user, page, PAGE_SIZE, search=search)
     return render_template("applications/index.html", rows=rows, page=page, total=total, page_size=PAGE_SIZE,
+                           search=search, statuses=application_statuses(), region_filter=may_filter_region(current_user),
                            may_file_for_client=any(current_user.has_role(r) for r in ON_BEHALF_ROLES))
 
 

@@ -32,7 +32,7 @@ from ..tasks.claims import NotAllowed
 from ..tasks.drafts import DraftTooLarge, load_draft, save_draft
 from ..tasks.fields import own_files_only
 from ..tasks.rights import on_behalf_of
-from ..tasks.worklist import deadline_state
+from ..tasks.worklist import deadline_state, next_task
 from ..workflow.errors import Conflict, InvalidTaskData, NotFound, StepFailed, TaskAlreadyDone
 from ..workflow.runtime import runtime
 from .paperwork import task_download
@@ -80,6 +80,9 @@ def submit(task_id: str):
         return _already_done()
     except NotFound:
         abort(404)
+    if home == "tasks.index" and (following := next_task(current_user, task_id)) is not None:
+        flash(f"{done} Открыта следующая из «Мои задачи».")
+        return redirect(url_for(".show", task_id=following), 303)
     flash(done)
     return redirect(url_for(home), 303)
 

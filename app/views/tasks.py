@@ -8,17 +8,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..tasks import claims
+from ..tasks import claims, saved_filters
 from ..roles import Role
-from ..statuses import ApplicationStatus, ConsultationStatus
 from ..tasks.rights import assignees_for, may_assign, may_take
 from ..workflow.errors import Conflict, NotFound
-from ..tasks.worklist import PAGE_SIZE, Filters, deadline_state, may_filter_region, step_choices, task_page
+from ..tasks.worklist import (PAGE_SIZE, SORTS, Filters, application_statuses, deadline_state, may_filter_region, step_choices,
+                              task_page, working_days_left)
 
 bp = Blueprint("tasks", __name__)
 
 # Filter arguments carried through the actions, so the list comes back as it was.
-LIST_ARGS = ("section", "step", "status", "region", "company", "page")
+LIST_ARGS = ("section", "step", "status", "region", "q", "sort", "page")
 
 
 @bp.get("/")
@@ -35,20 +35,53 @@ def home():
 def index():
     filters = Filters.from_args(request.args, current_user)
     page = task_page(current_user, request.args.get("section"), filters, request.args.get("page", 1, type=int))
-    statuses = list(dict.fromkeys([s.value for s in ApplicationStatus] + [s.value for s in ConsultationStatus]))
+    statuses = application_statuses()
     user = current_user._get_current_object()  # once, not through the proxy for every row
     rows = [(task, instance, deadline_state(task, page.now), task.assignee == user.email,
-             not task.assignee and may_take(user, task, instance), may_assign(user, task, instance))
+             not task.assignee and may_take(user, task, instance), may_assign(user, task, instance),
+             working_days_left(task, page.now))
             for task, instance in page.rows]
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters, page_size=PAGE_SIZE,
-                           steps=step_choices(), statuses=statuses, region_filter=may_filter_region(user),
-                           list_args=_list_args())
+                           steps=step_choices(user), statuses=statuses, region_filter=may_filter_region(user),
+                           sorts=SORTS, list_args=_list_args(), saved=saved_filters.visible_to(user),
+                           may_share=saved_filters.may_share(user))
+
+
+@bp.post("/tasks/filters")
+@login_required
+def save_filter():
+    """«Сохранить фильтр»: the list as it is shown now (the form posts its query string's fields)."""
+    try:
+        saved = saved_filters.save(current_user, request.form.get("name", ""), request.form,
+                                   shared=request.form.get("shared") == "1")
+    except saved_filters.SharingNotAllowed:
+        abort(403)
+    except (saved_filters.BadFilterName, Conflict) as exc:
+        flash(str(exc))
+        return redirect(url_for(".index", **_list_args()), 303)
+    flash(f"Фильтр «{saved.name}» сохранён.")
+    return redirect(url_for(".index") + "?" + saved.query, 303)
+
+
+@bp.post("/tasks/filters/<int:filter_id>/delete")
+@login_required
+def delete_filter(filter_id: int):
+    try:
+        saved_filters.delete(current_user, filter_id)
+    except NotFound:
+        abort(404)
+    flash("Фильтр удалён.")
+    return redirect(url_for(".index", **_list_args()), 303)
 
 
 @bp.post("/tasks/<task_id>/claim")
 @login_required
 def claim(task_id: str):
-    return _act(lambda: claims.claim(task_id, current_user), "Задача взята в работу.")
+    """«Взять»; with ``then=open`` («Взять и открыть», or «Взять» on the task page) the task's
+    page follows, so starting work is one click."""
+    opening = request.form.get("then") == "open"
+    return _act(lambda: claims.claim(task_id, current_user), "Задача взята в работу.",
+                then=url_for("task_form.show", task_id=task_id) if opening else None)
 
 
 @bp.post("/tasks/<task_id>/unclaim")
@@ -76,7 +109,7 @@ def assign(task_id: str):
                            candidates=assignees_for(task, instance), list_args=_list_args())
 
 
-def _act(action, done_message: str):
+def _act(action, done_message: str, *, then: str | None = None):
     try:
         action()
     except NotFound:
@@ -90,7 +123,7 @@ def _act(action, done_message: str):
         response.status_code = 409
         return response
     flash(done_message)
-    return redirect(url_for(".index", **_list_args()), 303)
+    return redirect(then or url_for(".index", **_list_args()), 303)
 
 
 def _list_args() -> dict[str, str]:

@@ -11,7 +11,8 @@ colleagues, about a tenth are overdue.
 
 Then, logged in as that ЦПЭ user through the Flask test client, it measures the server time
 (the WSGI call, response body included) of:
-- GET /tasks — the default section, «Доступные» and «Просроченные»;
+- GET /tasks — the default section, «Доступные» and «Просроченные», «Доступные» sorted by received
+  and searched by a company's name;
 - GET /applications/<id> — the card of applications of the region;
 - POST /tasks/<id> — completing steps 2, 4 and 5 of real (not cloned) applications with valid
   form data, as the browser posts them (CSRF token included).
@@ -357,6 +358,11 @@ def main():
             results[f"GET /tasks?section=available{suffix}"] = measure(client, ["/tasks?section=available"] * args.requests)
             if region == REGION:
                 results["GET /tasks?section=overdue"] = measure(client, ["/tasks?section=overdue"] * args.requests)
+                # Sorting and search on (issue 15): the region's tasks by received, by a company's name.
+                results["GET /tasks?section=available&sort=received"] = measure(
+                    client, ["/tasks?section=available&sort=received"] * args.requests)
+                results["GET /tasks?section=available&q=ооо"] = measure(
+                    client, ["/tasks?section=available&q=%D0%BE%D0%BE%D0%BE"] * args.requests)
             results[f"GET /applications/<id> (card){suffix}"] = measure(
                 client, [f"/applications/{i}" for i in card_ids[region]])
             default = client.get("/tasks").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """export centres: the regions' ЦПЭ as the documents name them, seeded for the demo regions
 
-Revision ID: 0026
-Revises: 0023 (to be re-chained at merge)
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-10 10:00:00.000000
 
 """
@@ -12,8 +12,8 @@ import app.models.types  # noqa: F401  (custom column types used by autogenerate
 
 
 # revision identifiers, used by Alembic.
-revision = '0026'
-down_revision = '0023'
+revision = '0025'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
