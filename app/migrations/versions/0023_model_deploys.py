@@ -1,7 +1,7 @@
 """model deploys: the modeller's deploy requests, whose scenarios run as a background job
 
 Revision ID: 0023
-Revises: 0020 (to be re-chained after 0022 at merge)
+Revises: 0022
 Create Date: 2026-12-09 10:00:00.000000
 
 """
