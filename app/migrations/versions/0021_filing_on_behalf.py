@@ -1,7 +1,7 @@
 """filing on behalf: the stand-ins of an open task (with a partial index), invitations of a client's representative
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-08 10:00:00.000000
 
 """

@@ -1,7 +1,7 @@
 """sales reports: the ЦПЭ's acceptance (3.8(13)) on each filed report
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-08 10:00:00.000000
 
 """
