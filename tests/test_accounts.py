@@ -181,7 +181,8 @@ def test_create_user_refuses_with_a_russian_message_naming_the_field(client, use
     # The message sits next to its field: after its (last) input, before the next field's label.
     start = html.rindex(f'name="{field}"')
     end = html.find("<label for=", start)
-    assert f'<p class="field-error" role="alert">{message}' in html[start:end if end > 0 else None]
+    # The error is shown beside its field (and linked to it: aria-describedby names its id).
+    assert re.search(r'<p class="field-error"[^>]*role="alert">' + re.escape(message), html[start:end if end > 0 else None])
 
 
 # --- managers ---------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def drive(api: Api, tokens: dict, company: tuple, steps: tuple, race: bool = Fal
     """File an application and take it through ``steps``; with ``race`` the ЦПЭ's check is sent
     twice at once (as from two browser tabs on two web processes)."""
     client_token, name, inn = company
-    application = api.call(client_token, "POST", "/applications")["id"]
+    application = file_once(api, client_token)
     for step in steps:
         task = _open_task(api, tokens, client_token, application, step)
         token = client_token if task["role"] == Role.CLIENT else tokens[task["role"]]
@@ -121,6 +121,20 @@ def drive(api: Api, tokens: dict, company: tuple, steps: tuple, race: bool = Fal
             # Only a retry after a lost connection can find its own completion done.
             assert api.statuses["connection lost"], f"step {step} of № {application} done by someone else"
     return application, steps
+
+
+def file_once(api: Api, client_token: str) -> int:
+    """File the company's one application. A create is not idempotent: a process killed after its
+    commit but before its answer has filed it, so after a lost connection the client first asks
+    for its applications, as the ЛК would, and files again only if there is none."""
+    for _ in range(6):
+        try:
+            return api.call(client_token, "POST", "/applications", retry=False)["id"]
+        except OSError:  # the connection errors of urllib are OSErrors
+            if mine := api.call(client_token, "GET", "/applications")["items"]:
+                return mine[0]["id"]
+            time.sleep(0.2)
+    raise AssertionError("the application could not be filed")
 
 
 def run_clients(api: Api, tokens: dict, companies: list, race: bool) -> dict[int, tuple]:

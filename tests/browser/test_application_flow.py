@@ -174,7 +174,7 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
     check = task_row(cpe, application, "Проверка Заявки в ЦПЭ")
     assert "На рассмотрении ЦПЭ" in check.inner_text() and "ООО «Ромашка»" in check.inner_text()
     shots(cpe, "cpe-task-list")
-    follow(check.get_by_role("button", name="Взять"))
+    follow(check.get_by_role("button", name="Взять", exact=True))
     assert "Задача взята в работу." in flash(cpe)
     assert cpe.locator(".tabs a.active").inner_text().startswith("Мои задачи")
     check = task_row(cpe, application, "Проверка Заявки в ЦПЭ")
@@ -263,7 +263,7 @@ def test_a_client_application_goes_through_remarks_to_approval(live_server, new_
 
     # --- 6. The card: the status and the diagram with step 4 current.
     follow(mo.get_by_role("link", name="Заявки", exact=True))
-    follow(mo.get_by_role("link", name=str(application), exact=True))
+    follow(mo.get_by_role("link", name=f"№ {application}", exact=True))
     assert mo.locator("h1").inner_text() == f"Заявка № {application}: ООО «Ромашка»"
     assert "Статус заявки: Ожидание документов от Клиента" in mo.locator("main > p").first.inner_text()
     assert "Получение оригиналов документов" in mo.locator("h2:has-text('Текущие задачи') + .table-wrap table").inner_text()

@@ -117,7 +117,7 @@ def test_kb_rec_files_on_behalf_with_the_signed_scan_and_the_check_reaches_the_c
 
     # The history names who filed on whose behalf, by names.
     follow(cpe.get_by_role("link", name="Заявки", exact=True))
-    follow(cpe.get_by_role("link", name=str(application), exact=True))
+    follow(cpe.get_by_role("link", name=f"№ {application}", exact=True))
     history = cpe.locator("main > .table-wrap > table").last.inner_text()
     assert "Игорь Семёнов, КБ РЭЦ КБ РЭЦ от имени Клиента ООО «Ромашка»" in history
     assert "@demo.ru" not in cpe.locator("main").inner_text()

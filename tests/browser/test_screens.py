@@ -85,8 +85,13 @@ def _open(page, url: str) -> None:
     assert response is not None and response.status == 200, f"{url}: HTTP {response and response.status}"
 
 
-def test_no_page_of_any_role_is_wider_than_a_phone_or_a_laptop(live_server, new_page, demo):
-    too_wide = []
+def test_no_page_of_any_role_is_wider_than_the_screen_or_has_a_serious_axe_violation(live_server, new_page, demo):
+    """One pass over every role's pages at both widths (the demo is seeded once): the page's width,
+    then axe-core's serious and critical violations on it."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: npm ci installs axe-core (a devDependency of package.json)")
+    source = AXE.read_text(encoding="utf-8")
+    too_wide, found = [], []
     for email, paths in _pages(demo):
         page = new_page(email)
         login_in_browser(page, live_server, email)
@@ -97,21 +102,6 @@ def test_no_page_of_any_role_is_wider_than_a_phone_or_a_laptop(live_server, new_
                 scroll = page.evaluate("document.documentElement.scrollWidth")
                 if scroll > width:
                     too_wide.append(f"{email} {path} at {width}px: {scroll}px")
-    assert not too_wide, "\n".join(too_wide)
-
-
-def test_axe_finds_no_serious_or_critical_violation_on_any_role_page(live_server, new_page, demo):
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: npm ci installs axe-core (a devDependency of package.json)")
-    source = AXE.read_text(encoding="utf-8")
-    found = []
-    for email, paths in _pages(demo):
-        page = new_page(email)
-        login_in_browser(page, live_server, email)
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            for path in paths:
-                _open(page, live_server(path))
                 # evaluate() runs in the page through the DevTools protocol, which CSP's script-src
                 # does not govern: the page itself still loads only its own scripts.
                 page.evaluate(source)
@@ -124,4 +114,5 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_role_page(live_server
                 for v in violations:
                     found.append(f"{email} {path} at {width}px: {v['impact']} {v['id']} ({v['help']}) "
                                  f"{json.dumps(v['nodes'], ensure_ascii=False)}")
+    assert not too_wide, "\n".join(too_wide)
     assert not found, "\n".join(found)
