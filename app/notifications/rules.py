@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ..statuses import NoticeAudience
@@ -26,8 +27,10 @@ class NoticeRule:
     notice: str
 
 
-def known_notices() -> list[str]:
-    return sorted(p.stem for p in NOTICES_DIR.glob("*.txt") if _NAME.fullmatch(p.stem))
+@cache
+def known_notices() -> tuple[str, ...]:
+    # The texts ship with the application: read the folder once, not on every step.
+    return tuple(sorted(p.stem for p in NOTICES_DIR.glob("*.txt") if _NAME.fullmatch(p.stem)))
 
 
 def parse_notify(value: str | None, *, human: bool) -> list[NoticeRule]:
@@ -47,7 +50,7 @@ def parse_notify(value: str | None, *, human: bool) -> list[NoticeRule]:
                 raise NotifyInvalid(f"у «{word}» не указан текст: напишите {word}:<текст>, например "
                                     f"{word}:refusal (у события нет задачи, о которой сообщить по умолчанию)")
             notice = DEFAULT_NOTICE
-        if not _NAME.fullmatch(notice) or not (NOTICES_DIR / f"{notice}.txt").is_file():
+        if notice not in known_notices():
             raise NotifyInvalid(f"текста уведомления «{notice}» нет: есть {', '.join(known_notices())} "
                                 "(файлы app/templates/notices/<текст>.txt)")
         rules.append(NoticeRule(audience, notice))

@@ -151,3 +151,30 @@ def login_in_browser(page, live_server, email: str, password: str = DEMO_PASSWOR
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+WIDTHS = (1366, 390)
+# The elements reaching past the window's right edge (the innermost few), to name in a failure.
+WIDE = """() => { const wide = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+  const clipped = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+    if (getComputedStyle(p).overflowX !== 'visible') return true; } return false; };
+  return [...document.querySelectorAll('body *')].filter(e => wide(e) && !clipped(e))
+    .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`).slice(-8); }"""
+
+
+@pytest.fixture
+def shots(request, tmp_path):
+    """``shots(page, name)``: at each width, no sideways scroll of the whole page (naming what sticks
+    out), and a screenshot named after the test module."""
+    folder = Path(os.environ.get("VITRINA_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+
+    def shoot(page, name: str) -> None:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px: {page.evaluate(WIDE)}"
+            page.screenshot(path=str(folder / f"{prefix}-{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+    return shoot

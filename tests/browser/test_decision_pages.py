@@ -7,7 +7,6 @@ Screenshots go to ``tmp_path`` (or to ``$VITRINA_SCREENSHOTS`` when set, to look
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -26,29 +25,7 @@ from tests.browser.conftest import login_in_browser
 pytestmark = pytest.mark.browser
 
 SCAN = b"%PDF-1.4\n% the signed agreement\n%%EOF\n"
-WIDTHS = (1366, 390)
-# The elements reaching past the window's right edge (the innermost few), to name in a failure.
-WIDE = """() => { const wide = e => e.getBoundingClientRect().right > window.innerWidth + 1;
-  const clipped = e => { for (let p = e.parentElement; p; p = p.parentElement) {
-    if (getComputedStyle(p).overflowX !== 'visible') return true; } return false; };
-  return [...document.querySelectorAll('body *')].filter(e => wide(e) && !clipped(e))
-    .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`).slice(-8); }"""
 
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("VITRINA_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def shoot(page, name: str) -> None:
-        """At each width: no sideways scroll of the whole page, and a screenshot of it."""
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px: {page.evaluate(WIDE)}"
-            page.screenshot(path=str(folder / f"decision-{name}-{width}.png"), full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
-    return shoot
 
 
 def _task(instance_id: int, element_id: str) -> OpenTask:

@@ -9,9 +9,7 @@ Screenshots go to ``tmp_path`` (or to ``$VITRINA_SCREENSHOTS`` when set, to look
 """
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -24,26 +22,10 @@ from tests.browser.test_application_flow import (answer_scoring, by_label, choic
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = (1366, 390)
 SCAN = b"%PDF-1.4\n% the questionnaire signed by the head of the company\n%%EOF\n"
 SCAN_MISSING = "Приложите скан анкеты, подписанной уполномоченным лицом Клиента: заявка подаётся от его имени"
 PASSWORD = "ясный-кедр-над-рекой-7"
 
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("VITRINA_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def shoot(page, name: str) -> None:
-        """At each width: no sideways scroll of the whole page, and a screenshot of it."""
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px"
-            page.screenshot(path=str(folder / f"behalf-{name}-{width}.png"), full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
-    return shoot
 
 
 def file_for_romashka(page) -> int:
