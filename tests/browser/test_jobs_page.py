@@ -10,7 +10,6 @@ from app.extensions import db
 from app.models import BackgroundJob
 from app.statuses import JobKind, JobState
 from tests.browser.conftest import login_in_browser
-from tests.browser.test_decision_pages import shots  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 ERROR = ("OperationalError: (psycopg.OperationalError) connection to server at \"db.internal.example\" "

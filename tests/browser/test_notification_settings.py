@@ -8,7 +8,6 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import NotificationSetting, User
 from tests.browser.conftest import login_in_browser
-from tests.browser.test_decision_pages import shots  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,6 @@ from app.models import OpenTask
 from app.workflow.instances import complete_task, start_process
 from app.workflow.runtime import runtime
 from tests.browser.conftest import login_in_browser
-from tests.browser.test_decision_pages import shots  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
