@@ -17,6 +17,7 @@ from app.workflow.instances import start_process
 from app.workflow.runtime import runtime
 from tests.conftest import PASSWORD, ROOT, login
 from tests.helpers import complete, task_named
+from tests.test_modelcheck_causes import without_flow
 
 MAIN = "marketplace_support.bpmn"
 CHECK = "Проверка Заявки в ЦПЭ"
@@ -108,6 +109,19 @@ def test_validate_names_file_element_and_reason_of_each_problem(owner_client, sh
     assert problem["file"] == MAIN
     assert problem["element_name"] == CHECK
     assert "На рассмотрении у соседа" in problem["reason"] and "vocabulary" in problem["reason"]
+
+
+def test_validate_gives_a_missing_flow_as_one_problem_with_its_consequences_folded(owner_client, shipped):
+    files = without_flow(read_bundle(ROOT / "bpmn"), "flow_step_2_check__gw_step_2")
+    body = owner_client.post("/modeller/validate", json={"files": {n: c.decode() for n, c in files.items()}}).get_json()
+    assert body["ok"] is False and len(body["problems"]) == 1
+    [problem] = body["problems"]
+    assert {"file", "element_id", "element_name", "reason", "text"} <= set(problem)  # as the page and tests read it
+    assert (problem["element_id"], problem["element_name"]) == ("step_2_check", CHECK)
+    assert problem["reason"].startswith(f"У элемента «{CHECK}» нет исходящего потока")
+    following = {c["element_id"] for c in problem["consequences"]}
+    assert {"scoring_advice", "gw_step_2", "end_service_recorded"} <= following
+    assert all(c["consequences"] == [] and c["file"] == MAIN for c in problem["consequences"])
 
 
 def test_saved_draft_keeps_the_files_who_and_when_and_opens_again(owner_client, owner, shipped, clock):

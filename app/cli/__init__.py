@@ -31,6 +31,8 @@ def _print_problems(exc: ModelInvalid) -> None:
                 f"{len(exc.problems) - len(exc.errors)}", fg="red", err=True)
     for problem in exc.problems:
         click.echo(f"  [{_SEVERITY[problem.severity]} {problem.rule}] {problem}", err=True)
+        for consequence in problem.consequences:
+            click.echo(f"      следствие [{consequence.rule}] {consequence}", err=True)
 
 
 _SEVERITY = {"error": "ошибка", "warning": "предупреждение"}

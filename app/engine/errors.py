@@ -24,13 +24,18 @@ class ModelProblem:
     element_name: str | None = None
     rule: str = "engine"  # stable code of the check (bpmn/README.md lists them)
     severity: Severity = Severity.ERROR
+    # What follows from this problem alone (an element no path reaches because a flow is missing
+    # here...): shown folded under it, so one mistake reads as one problem.
+    consequences: tuple[ModelProblem, ...] = ()
 
     @property
     def blocking(self) -> bool:
         return self.severity == Severity.ERROR
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "severity": str(self.severity), "text": str(self)}
+        fields = {name: value for name, value in asdict(self).items() if name != "consequences"}
+        return {**fields, "severity": str(self.severity), "text": str(self),
+                "consequences": [c.as_dict() for c in self.consequences]}
 
     def __str__(self) -> str:
         where = self.file

@@ -26,18 +26,20 @@ class Findings:
 
     items: list[ModelProblem] = field(default_factory=list)
 
-    def error(self, rule: str, file: str, element, reason: str) -> None:
-        self._add(rule, file, element, reason, Severity.ERROR)
+    def error(self, rule: str, file: str, element, reason: str, consequences=()) -> None:
+        self.items.append(problem(rule, file, element, reason, Severity.ERROR, consequences))
 
     def warning(self, rule: str, file: str, element, reason: str) -> None:
-        self._add(rule, file, element, reason, Severity.WARNING)
+        self.items.append(problem(rule, file, element, reason, Severity.WARNING))
 
-    def _add(self, rule, file, element, reason, severity) -> None:
-        """``element`` is an lxml element, an object with id/name, an id string or None."""
-        if element is None or isinstance(element, str):
-            element_id, name = element, None
-        elif hasattr(element, "get") and hasattr(element, "tag"):
-            element_id, name = element.get("id"), element.get("name")
-        else:
-            element_id, name = element.id, getattr(element, "name", None)
-        self.items.append(ModelProblem(file, element_id, reason, name or None, rule, severity))
+
+def problem(rule: str, file: str, element, reason: str, severity: Severity = Severity.ERROR,
+            consequences=()) -> ModelProblem:
+    """``element`` is an lxml element, an object with id/name, an id string or None."""
+    if element is None or isinstance(element, str):
+        element_id, name = element, None
+    elif hasattr(element, "get") and hasattr(element, "tag"):
+        element_id, name = element.get("id"), element.get("name")
+    else:
+        element_id, name = element.id, getattr(element, "name", None)
+    return ModelProblem(file, element_id, reason, name or None, rule, severity, tuple(consequences))

@@ -55,8 +55,13 @@ def bundle_rejected(exc: BundleRejected):
 
 
 def _problems(exc: ModelInvalid) -> list[dict]:
-    return [{"file": p.file, "element_id": p.element_id, "element_name": p.element_name, "reason": p.reason,
-             "text": str(p)} for p in exc.problems]
+    return [_problem(p) for p in exc.problems]
+
+
+def _problem(p) -> dict:
+    """A problem and, folded under it, what follows from it alone (same fields, no deeper)."""
+    return {"file": p.file, "element_id": p.element_id, "element_name": p.element_name, "reason": p.reason,
+            "text": str(p), "consequences": [_problem(c) for c in p.consequences]}
 
 
 def _posted():

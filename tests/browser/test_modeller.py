@@ -188,9 +188,10 @@ def test_a_refused_deploy_lists_the_problems_and_a_click_selects_the_element(liv
     with live_server.app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Deployment)) == 1
         db.session.remove()
-    problems = page.locator(".modeller-problems li")
+    problems = page.locator(".modeller-problems > li")
     assert problems.count() == 1
-    assert MAIN in problems.first.inner_text() and "step_2_normative" in problems.first.inner_text()
+    assert MAIN in problems.first.inner_text() and "Нормативный срок: 2 р.д." in problems.first.inner_text()
+    assert "step_2_normative" not in problems.first.inner_text()  # the id is the link's anchor, not its words
     first = problems.first.locator("a")
     target = first.get_attribute("data-element-id")
     assert target == "step_2_normative"
@@ -198,6 +199,40 @@ def test_a_refused_deploy_lists_the_problems_and_a_click_selects_the_element(liv
     first.click()
     page.wait_for_selector(f'.modeller-panel[data-element-id="{target}"]')
     assert not [e for e in real(page_errors) if "HTTP 422" not in e], page_errors
+
+
+def test_a_deleted_flow_is_one_problem_with_its_consequences_folded_and_marked_on_the_diagram(
+        live_server, page, page_errors, tmp_path):
+    open_editor(page, live_server)
+    page.evaluate("""() => {
+      const modeler = window.vitrinaModeller.state.tabs["marketplace_support.bpmn"].modeler;
+      const flow = modeler.get("elementRegistry").get("flow_step_2_check__gw_step_2");
+      modeler.get("modeling").removeConnection(flow);
+    }""")
+    page.click('button[data-action="validate"]')
+    page.wait_for_selector(".modeller-message.error")
+    assert page.locator(".modeller-message").inner_text().startswith("Найдено ошибок: 1.")
+    problems = page.locator(".modeller-problems > li")
+    assert problems.count() == 1
+    first = problems.first
+    assert f"У элемента «{CHECK}» нет исходящего потока" in first.inner_text()
+    fold = first.locator("details")
+    summary = fold.locator("summary").inner_text()
+    assert summary.startswith("ещё ") and summary.endswith(("следствий", "следствия", "следствие"))
+    assert not fold.locator("ul").is_visible()  # folded until asked
+    count = int(summary.split()[1])
+    assert fold.locator("li").count() == count
+    canvas = page.locator(".modeller-canvas:not([hidden])")
+    assert canvas.locator('.djs-element.vitrina-problem[data-element-id="step_2_check"]').count() == 1
+    assert canvas.locator('.djs-element.vitrina-consequence[data-element-id="gw_step_2"]').count() == 1
+    fold.locator("summary").click()
+    fold.locator('a[data-element-id="gw_step_2"]').first.click()
+    page.wait_for_selector('.modeller-panel[data-element-id="gw_step_2"]')
+    page.screenshot(path=str(tmp_path / "modeller-causes.png"))
+    page.click('button[data-action="validate"]')  # a second check replaces the marks, not adds to them
+    page.wait_for_selector('#modeller[data-state="ready"] .modeller-message.error')
+    assert canvas.locator(".djs-element.vitrina-problem").count() == 1
+    assert not real(page_errors), page_errors
 
 
 def test_a_draft_saved_in_the_editor_is_listed_and_opens_with_the_change(live_server, page, page_errors):

@@ -129,6 +129,7 @@
     var first = !tab.ready;
     return moddlePromise.then(function (moddle) { return tab.open(moddle); }).then(function () {
       if (first) tab.fit();
+      if (first) markTab(tab);  // problems found before the file was first opened
       if (tab.panel) tab.panel.show(null);
       listElements(tab);
       return tab;
@@ -179,19 +180,67 @@
     });
   }
 
+  // The server's problems lead with causes; what follows from a cause alone is folded under it.
+  // Both are marked on the diagram of their file (the cause red, its consequences paler); the
+  // rules are the server's only, the page just lists and marks what it answered.
+  var MARKERS = { cause: "vitrina-problem", consequence: "vitrina-consequence" };
+  state.marks = [];
+
+  function markTab(tab) {
+    if (!tab.isBpmn() || !tab.modeler) return;
+    var canvas = tab.modeler.get("canvas");
+    var registry = tab.modeler.get("elementRegistry");
+    (tab.marked || []).forEach(function (m) { if (registry.get(m.id)) canvas.removeMarker(m.id, m.marker); });
+    tab.marked = state.marks.filter(function (m) { return m.file === tab.name && registry.get(m.id); });
+    tab.marked.forEach(function (m) { canvas.addMarker(m.id, m.marker); });
+  }
+
+  function consequencesWord(n) {
+    var last = n % 10, tens = n % 100;
+    if (last === 1 && tens !== 11) return "следствие";
+    if (last >= 2 && last <= 4 && (tens < 12 || tens > 14)) return "следствия";
+    return "следствий";
+  }
+
+  // A consequence in its cause's file names only the element: the file is said once, above.
+  function problemItem(p, marker, causeFile) {
+    var item = document.createElement("li");
+    var link = document.createElement("a");
+    var name = p.element_name ? "«" + p.element_name + "»" : "";
+    link.textContent = p.file === causeFile && name ? name : p.file + (name ? ", " + name : "");
+    link.dataset.file = p.file;
+    if (p.element_id) {
+      link.dataset.elementId = p.element_id;
+      state.marks.push({ file: p.file, id: p.element_id, marker: marker });
+    }
+    link.addEventListener("click", function () { select(p.file, p.element_id); });
+    item.appendChild(link);
+    item.appendChild(document.createTextNode(": " + p.reason));
+    return item;
+  }
+
   function showProblems(problems) {
     problemsBox.textContent = "";
     problemsBox.hidden = !problems.length;
+    state.marks = [];
     problems.forEach(function (p) {
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.textContent = p.file + (p.element_id ? ", " + p.element_id + (p.element_name ? " «" + p.element_name + "»" : "") : "");
-      link.dataset.file = p.file;
-      if (p.element_id) link.dataset.elementId = p.element_id;
-      link.addEventListener("click", function () { select(p.file, p.element_id); });
-      item.appendChild(link);
-      item.appendChild(document.createTextNode(": " + p.reason));
+      var item = problemItem(p, MARKERS.cause);
+      var following = p.consequences || [];
+      if (following.length) {
+        var fold = document.createElement("details");
+        var summary = document.createElement("summary");
+        summary.textContent = "ещё " + following.length + " " + consequencesWord(following.length);
+        var list = document.createElement("ul");
+        following.forEach(function (c) { list.appendChild(problemItem(c, MARKERS.consequence, p.file)); });
+        fold.appendChild(summary);
+        fold.appendChild(list);
+        item.appendChild(fold);
+      }
       problemsBox.appendChild(item);
+    });
+    Object.keys(state.tabs).forEach(function (name) {
+      var tab = state.tabs[name];
+      if (tab.ready) tab.ready.then(function () { markTab(tab); });
     });
   }
 
