@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from app import create_app
 from app.clock import VirtualClock
 from app.demo.seed import seed_demo, seed_demo_users
+from app.calendar import MOSCOW
 from app.extensions import db
 from app.models import AuditEvent, Breach, CaseEntry, Notification, OpenTask, ProcessInstance, SalesReport
 from app.statuses import AuditAction, DeliveryState, ProcessId
 from app.workflow.deployments import deploy_bundle, read_bundle
 from app.workflow.runtime import runtime
-from tests.conftest import ROOT, moscow, postgres_only
+from tests.conftest import ROOT, login, moscow, postgres_only
 
 NOW = moscow(2025, 10, 31, 10, 0)  # the tests' clock: the history ends here
 # The module's facts are read from one SQLite seed; the same seed told again on PostgreSQL must be
@@ -35,7 +36,7 @@ def _seed() -> float:
 def demo(tmp_path_factory):
     """One seeded demo (SQLite) for the tests of what it holds: seeding takes seconds."""
     folder = tmp_path_factory.mktemp("demo")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "VITRINA_CLOCK": VirtualClock(NOW),
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "VITRINA_CLOCK": VirtualClock(NOW), "WTF_CSRF_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite3'}"})
     app.instance_path = str(folder)
     with pytest.MonkeyPatch.context() as patch, app.app_context():
@@ -107,6 +108,23 @@ def test_the_demo_has_a_second_model_version_with_migrated_applications(demo):
         moved = db.session.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.MIGRATED)).all()
         assert moved and all(e.actor == "owner@demo.ru" for e in moved)
         assert {db.session.get(ProcessInstance, e.instance_id).region for e in moved} == {"66"}
+
+
+def test_the_demo_versions_are_dated_in_order_and_listed_newest_first(demo):
+    from app.demo.seed import DEMO_PASSWORD
+    from app.workflow.versions import list_versions
+
+    with demo.app_context():
+        first_start = db.session.scalar(select(func.min(ProcessInstance.started_at)))
+        v2, v1 = list_versions()
+        assert (v2.number, v1.number) == (2, 1)
+        assert v1.deployed_at <= first_start < v2.deployed_at < NOW  # v1 runs the history, v2 comes halfway
+    client = demo.test_client()
+    login(client, "owner@demo.ru", DEMO_PASSWORD)
+    page = client.get("/versions").get_data(as_text=True)
+    rows = [page.index(f"{v.deployed_at.astimezone(MOSCOW):%d.%m.%Y}") for v in (v2, v1)]
+    assert rows == sorted(rows) and "Порог высокой готовности снижен до 65 баллов" in page
+    assert "owner@demo.ru" not in page  # who deployed, by name
 
 
 def test_the_demo_history_names_the_demo_user_of_each_lane(demo):

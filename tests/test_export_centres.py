@@ -21,13 +21,13 @@ def test_the_act_names_the_centre_and_its_head_from_the_reference(client, users,
     page = client.get(f"/tasks/{task.task_id}").get_data(as_text=True)
     assert 'value="АНО «Московский экспортный центр»"' in page
     assert 'value="Соколова Анна Викторовна"' in page
-    assert "Центр поддержки экспорта (регион 77)" not in page
+    assert "Центр поддержки экспорта (г. Москва)" not in page
 
 
 def test_without_a_reference_row_the_act_keeps_the_generic_name(client, users, model):
     task = task_named(at_act(region="66"), ACT)
     login(client, "cpe66@test.ru")
-    assert 'value="Центр поддержки экспорта (регион 66)"' in client.get(f"/tasks/{task.task_id}").get_data(as_text=True)
+    assert 'value="Центр поддержки экспорта (Свердловская область)"' in client.get(f"/tasks/{task.task_id}").get_data(as_text=True)
 
 
 def test_an_admin_edits_the_centre_and_the_next_act_is_signed_for_it(client, users, model):

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import lxml.html
 import pytest
 from sqlalchemy import select
 
@@ -206,3 +207,38 @@ def test_unknown_links_are_throttled_per_address(app, client, model):
     throttled = client.get("/invitation?t=guess")
     assert throttled.status_code == 429 and throttled.headers["Retry-After"]
     assert client.get("/invitation").status_code == 429
+
+
+def _admin_users_row(client, email: str) -> str:
+    page = lxml.html.fromstring(client.get("/admin/users/").get_data(as_text=True))
+    [row] = [r for r in page.xpath("//tbody/tr") if r.xpath(f'.//a[text()="{email}"]')]
+    return row.xpath("./td")[-1].text_content().strip()
+
+
+def test_the_admins_list_shows_an_invited_account_as_invited_on_its_date_until_it_is_accepted(
+        app, client, clock, model, kb, users, mail):
+    instance = filed_by_kb(kb)
+    login(client, kb.email)
+    invite_on_page(client, instance.id)
+    client.post("/logout")
+    users["cpe66"].is_active = False  # an account switched off by an admin stays «нет»
+    db.session.commit()
+    login(client, "admin@test.ru")
+    assert _admin_users_row(client, "petrov@romashka.example") == "приглашён 31.10.2025"
+    assert _admin_users_row(client, "cpe66@test.ru") == "нет"
+    account = db.session.scalar(select(User).where(User.email == "petrov@romashka.example"))
+    assert "Приглашён 31.10.2025: учётная запись станет активной" in client.get(
+        f"/admin/users/{account.id}").get_data(as_text=True)
+    clock.advance(timedelta(days=8))
+    assert _admin_users_row(client, "petrov@romashka.example") == "приглашён 31.10.2025, срок ссылки истёк"
+    # Accepted after a new invitation: active like any account.
+    client.post("/logout")
+    login(client, kb.email)
+    invite_on_page(client, instance.id)
+    deliver_pending(clock.now())
+    secret = link_in(mail.messages[-1]).split("t=", 1)[1]
+    client.post("/logout")
+    client.post("/invitation", data={"t": secret, "password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD})
+    client.post("/logout")
+    login(client, "admin@test.ru")
+    assert _admin_users_row(client, "petrov@romashka.example") == "да"

@@ -16,7 +16,7 @@ from app.models import OpenTask, TaskDraft
 from tests.conftest import login
 from tests.form_posts import as_post
 from tests.helpers import task_named
-from tests.test_api import api, error_of, model, new, token  # noqa: F401  (fixtures)
+from tests.test_api import api, at_check, error_of, model, new, token  # noqa: F401  (fixtures)
 
 STEP1 = "Подача Заявки"
 
@@ -40,6 +40,20 @@ def test_the_questionnaire_draft_is_saved_from_the_page_and_shown_again_when_reo
     assert 'value="г. Москва, ул. Тверская, д. 7"' in again and ">Казахстан, 5 млн руб.</textarea>" in again
     assert 'value="6"' in again  # the conditional answer, typed as its condition held
     assert TaskDraft.query.filter_by(task_id=task).one().data["shelf_life_9m"] is False  # read as the form's types
+
+
+def test_a_form_without_sections_keeps_its_draft_as_it_is_typed_too(client, users, model):
+    task = task_named(at_check(), "Проверка Заявки в ЦПЭ").task_id
+    login(client, "cpe77@test.ru")
+    page = client.get(f"/tasks/{task}").get_data(as_text=True)
+    assert 'class="form-steps"' not in page  # one page, no sections
+    assert f'data-autosave="/tasks/{task}/draft"' in page and 'class="autosave-status' in page
+    saved = client.post(f"/tasks/{task}/draft", data={"decision": "remarks", "comment": "Уточните ОГРН"})
+    assert saved.status_code == 200 and re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", saved.get_json()["saved"])
+    client.get("/tasks")  # left the page
+    again = client.get(f"/tasks/{task}").get_data(as_text=True)
+    assert "Открыт черновик, сохранённый" in again and ">Уточните ОГРН</textarea>" in again
+    assert TaskDraft.query.filter_by(task_id=task).one().data["decision"] == "remarks"
 
 
 def test_the_page_draft_is_the_apis_draft(client, users, model, api):

@@ -90,7 +90,7 @@ def test_the_registration_page_shows_the_error_by_its_field(client, users):
     login(client, "mo@test.ru")
     response = client.post("/operators/new", data={"name": "ООО «Тест»", "inn": "123", "ogrn": IDS[0][1]})
     assert response.status_code == 422
-    assert 'id="inn-error">Неверный ИНН: ожидается 10 цифр' in response.get_data(as_text=True)
+    assert 'id="inn-error" role="alert">Неверный ИНН: ожидается 10 цифр' in response.get_data(as_text=True)
     created = client.post("/operators/new", data={"name": "ООО «Тест»", "inn": IDS[0][0], "ogrn": IDS[0][1]})
     assert created.status_code == 303 and registry.all_operators()[0].name == "ООО «Тест»"
 

@@ -183,3 +183,40 @@ def test_mo_rec_sees_every_region_and_exports_each_grouping(client, reports, use
     products = list(csv.reader(io.StringIO(client.get("/sales.csv?by=product&region=66").get_data(as_text=True)[1:]),
                                delimiter=";"))
     assert [r[3] for r in products[1:]] == ["Малахит"]
+
+
+def test_a_sales_report_is_signed_by_the_parties_of_the_act_and_the_centre_of_the_reference(client, users, model):
+    from app.models import ExportCentre
+    from tests.test_act import act_values
+
+    db.session.add(ExportCentre(region="77", full_name="АНО «Московский экспортный центр»", short_name="МЭЦ",
+                                head_position="директор", head_name="Соколова Анна Викторовна", basis="устава"))
+    db.session.commit()
+    # The Act was signed for the centre by its former head: the report is signed by the current one.
+    instance = complete(at_act(), ACT, **act_values(act_cpe_person="Иванов Иван Иванович"))
+    report = add_report(instance, date(2026, 2, 1), [row("Мёд цветочный, 250 г", "Tmall Global", TMALL, 25,
+                                                         1500, 2500)])
+    login(client, "cpe77@test.ru")
+    document = Docx(io.BytesIO(client.get(f"/sales/reports/{report.id}.docx").data))
+    blocks = [[p.text for p in cell.paragraphs if p.text] for cell in document.tables[1]._cells]
+    assert blocks == [["от Оператора:", "ООО «Экспорт Онлайн»", "________________ /Д. С. Лихачёв/"],
+                      ["от Компании:", "ООО «Ромашка»", "________________ /П. П. Петров/"],
+                      ["от ЦПЭ:", "АНО «Московский экспортный центр»", "________________ /А. В. Соколова/"],
+                      []]
+    assert "по состоянию на 01.02.2026" in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_a_sales_report_drafted_on_the_task_page_names_the_same_signatories(client, users, model, clock):
+    from tests.test_act import act_values
+
+    instance = next_report_period(complete(at_act(), ACT, **act_values()), clock)
+    task = task_named(instance, FIRST_REPORT)
+    login(client, "mo@test.ru")
+    values = {"period_end": "2026-01-01", "responsible": RESPONSIBLE,
+              "sales": [row("Мёд цветочный, 250 г", "Tmall Global", TMALL, 10, 1000, 1000)]}
+    response = client.post(f"/tasks/{task.task_id}", data=as_post("sales_report", values, "paper_docx"))
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    document = Docx(io.BytesIO(response.data))
+    lines = [p.text for cell in document.tables[1]._cells for p in cell.paragraphs if p.text.startswith("____")]
+    assert [line.rsplit("/", 2)[1] for line in lines] == ["Д. С. Лихачёв", "П. П. Петров", "А. В. Соколова"]
+    assert "по состоянию на 01.01.2026" in "\n".join(p.text for p in document.paragraphs)

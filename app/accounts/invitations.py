@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from . import AccountError, check_new_password, checked_name, create_invited_client, find_user
 from .names import display_name
 from ..access import can_see_instance
-from ..dates import fmt_datetime
+from ..dates import fmt_date, fmt_datetime
 from ..extensions import db
 from ..models import Invitation, ProcessInstance, User
 from ..notifications import texts
@@ -165,6 +165,24 @@ def state_of(invitation: Invitation, now: datetime) -> str:
     if current == InvitationState.EXPIRED:
         return f"срок ссылки истёк {fmt_datetime(invitation.expires_at)}"
     return f"ссылка отправлена, действует до {fmt_datetime(invitation.expires_at)}"
+
+
+def awaiting_password(users) -> dict[int, str]:
+    """«приглашён 05.12.2026» for each of ``users`` that waits for its first password (inactive,
+    invited, no invitation used), by the latest invitation; the admins' list shows it instead of
+    «нет» in «Активен»."""
+    inactive = [u.id for u in users if not u.is_active]
+    latest: dict[int, Invitation] = {}
+    used: set[int] = set()
+    for invitation in db.session.scalars(select(Invitation).where(Invitation.user_id.in_(inactive))
+                                         .order_by(Invitation.id)) if inactive else ():
+        latest[invitation.user_id] = invitation
+        if invitation.used_at is not None:
+            used.add(invitation.user_id)
+    now = runtime().clock.now()
+    return {user_id: f"приглашён {fmt_date(invitation.created_at)}"
+                     + (", срок ссылки истёк" if state(invitation, now) == InvitationState.EXPIRED else "")
+            for user_id, invitation in latest.items() if user_id not in used}
 
 
 def _check_reinvite(invitee: User, instance: ProcessInstance) -> None:

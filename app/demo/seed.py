@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from ..calendar import MOSCOW
 from ..extensions import db
-from ..models import Notification, ProcessInstance, User
+from ..models import Deployment, Notification, ProcessInstance, User
 from ..roles import Role
 from ..statuses import DeliveryState
 from ..workflow.runtime import runtime
@@ -63,6 +63,7 @@ def seed_demo(seed: int = DEMO_SEED, until: datetime | None = None) -> bool:
         return False
     until = until or runtime().clock.now()
     start = datetime.combine(until.astimezone(MOSCOW).date() - timedelta(days=HISTORY_DAYS), time(9, 0), MOSCOW)
+    _date_the_model_at(start)
     with on_virtual_clock(start) as clock:
         operators = seed_demo_operators()
         _link_demo_operator_user()
@@ -74,6 +75,14 @@ def seed_demo(seed: int = DEMO_SEED, until: datetime | None = None) -> bool:
             (DeliveryState.PENDING, DeliveryState.DIGEST))).values(delivery=DeliveryState.KEPT, next_attempt_at=None))
         db.session.commit()
     return True
+
+
+def _date_the_model_at(start: datetime) -> None:
+    """The model ``vitrina setup`` deployed a moment ago is the one the history begins on: dated
+    at its start, so the version the history deploys halfway comes after it, as on /versions."""
+    for deployment in db.session.scalars(select(Deployment).where(Deployment.deployed_at > start)):
+        deployment.deployed_at = start
+    db.session.commit()
 
 
 def _demo_actor(role: str | None, instance) -> str:

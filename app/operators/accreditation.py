@@ -56,10 +56,10 @@ def mark_requirement(operator: Operator, number: int, met: bool | None, comment:
     item = _requirement(number)
     _check_editable(operator)
     if met is None:
-        raise OperatorError(f"met_{number}", "Отметьте, выполнено ли требование")
+        raise OperatorError(f"met_{number}", f"Результат проверки требования № {number}: отметьте, выполнено ли оно")
     comment = (comment or "").strip() or None
     if not met and not comment:
-        raise OperatorError(f"comment_{number}", "Укажите, почему требование не выполнено")
+        raise OperatorError(f"comment_{number}", f"Комментарий к требованию № {number}: укажите, почему оно не выполнено")
     if reason := refusal(comment, multiline=True, limit=MAX_TEXT_LENGTH):
         raise OperatorError(f"comment_{number}", f"Комментарий: {reason}")
     now = runtime().clock.now()
@@ -78,7 +78,7 @@ def add_evidence(operator: Operator, number: int, upload, *, actor: str) -> Oper
     _requirement(number)
     _check_editable(operator)
     if upload is None or not upload.filename:
-        raise OperatorError(f"file_{number}", "Выберите файл")
+        raise OperatorError(f"file_{number}", f"Файл-подтверждение к требованию № {number}: выберите файл")
     try:
         stored = store_file(upload, folder=f"uploads/operators/{operator.id}", spec=EVIDENCE_SPEC)
     except UploadRejected as exc:
@@ -96,13 +96,13 @@ def add_evidence(operator: Operator, number: int, upload, *, actor: str) -> Oper
 def decide(operator: Operator, decision: str, reason: str | None, *, actor: str) -> Operator:
     """Take ``decision`` (a key of TRANSITIONS); TransitionRefused when it does not fit."""
     if decision not in TRANSITIONS:
-        raise OperatorError("decision", "Выберите решение")
+        raise OperatorError("decision", "Решение: выберите одно из решений")
     sources, target, title = TRANSITIONS[decision]
     if operator.status not in sources:
         raise TransitionRefused("decision", f"«{title}» невозможно в статусе «{operator.status}»")
     reason = (reason or "").strip() or None
     if decision in NEEDS_REASON and not reason:
-        raise OperatorError("reason", "Укажите причину: она будет видна в реестре")
+        raise OperatorError("reason", "Причина: укажите её, она будет видна в реестре")
     if refused := refusal(reason, multiline=True, limit=MAX_TEXT_LENGTH):
         raise OperatorError("reason", f"Причина: {refused}")
     if decision == "accredit" and (missing := unmet(operator)):

@@ -73,13 +73,17 @@ def render(values: dict) -> bytes:
     layout.paragraph(doc, "3. Стороны не имеют претензий друг к другу.")
     layout.paragraph(doc, "4. Настоящий акт составлен в трех экземплярах, имеющих одинаковую юридическую силу, "
                           "по одному для каждой из Сторон.")
-    layout.signatures(doc, [("От ЦПЭ", _signature(values, "cpe")), ("От Компании", _signature(values, "company")),
-                            ("От Оператора", _signature(values, "operator"))])
+    layout.signatures(doc, [("От ЦПЭ", signature(values, "cpe")), ("От Компании", signature(values, "company")),
+                            ("От Оператора", signature(values, "operator"))])
     return layout.as_bytes(doc)
 
 
 def _party(values: dict, who: str) -> str:
-    return _text(values.get(f"act_{who}_name")) or layout.BLANK
+    return party_name(values, who) or layout.BLANK
+
+
+def party_name(values: dict, who: str) -> str:
+    return _text(values.get(f"act_{who}_name"))
 
 
 def _represented(values: dict, who: str) -> str:
@@ -96,7 +100,8 @@ def _represented(values: dict, who: str) -> str:
     return f"в лице {signatory}, {names.acting(person)} на основании {basis}"
 
 
-def _signature(values: dict, who: str) -> str | None:
+def signature(values: dict, who: str) -> str | None:
+    """«А. В. Соколова» of the party ``who`` (cpe, operator, company) of act-like values."""
     person = names.parse(values.get(f"act_{who}_person"))
     return person.initials() if person else _text(values.get(f"act_{who}_signatory")) or None
 

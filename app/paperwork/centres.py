@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..workflow.runtime import runtime
 from ..extensions import db
 from ..models import ExportCentre
+from ..regions import region_name
 
 FIELDS = ("full_name", "short_name", "address", "head_position", "head_name", "basis")
 REQUIRED = {"full_name": "Полное наименование", "short_name": "Краткое наименование"}
@@ -25,7 +26,7 @@ class CentreError(ValueError):
 
 
 def fallback_name(region: str | None) -> str | None:
-    return f"Центр поддержки экспорта (регион {region})" if region else None
+    return f"Центр поддержки экспорта ({region_name(region)})" if region else None
 
 
 def of_region(region: str | None) -> ExportCentre | None:
@@ -63,9 +64,16 @@ def save(region: str, values, *, actor: str) -> ExportCentre:
 
 def act_values(region: str | None) -> dict:
     """What the Act's ЦПЭ fields start from: the reference row, else the generic name."""
+    return reference_values(region) or {"act_cpe_name": fallback_name(region)}
+
+
+def reference_values(region: str | None) -> dict:
+    """The ЦПЭ party of a document as the reference names it now (its blanks left out); {} when
+    the region has no row."""
     centre = of_region(region)
     if centre is None:
-        return {"act_cpe_name": fallback_name(region)}
-    return {"act_cpe_name": centre.full_name, "act_cpe_position": centre.head_position,
-            "act_cpe_person": centre.head_name, "act_cpe_basis": centre.basis}
+        return {}
+    values = {"act_cpe_name": centre.full_name, "act_cpe_position": centre.head_position,
+              "act_cpe_person": centre.head_name, "act_cpe_basis": centre.basis}
+    return {k: v for k, v in values.items() if v}
 

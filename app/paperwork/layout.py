@@ -85,14 +85,17 @@ def grid(document, headers: list[str], rows: list[list[str]], widths_cm: list[fl
     return table
 
 
-def signatures(document, parties: list[tuple[str, str | None]]) -> None:
-    """Signature blocks, two a row: "От ЦПЭ:", a blank line, "________ /name/"."""
+def signatures(document, parties: list[tuple[str, str | None]], organisations: list[str | None] = ()) -> None:
+    """Signature blocks, two a row: "От ЦПЭ:", the organisation when given, a blank line,
+    "________ /name/"."""
     document.add_paragraph()
     rows = (len(parties) + 1) // 2
     table = document.add_table(rows=rows, cols=2)
     for index, (party, signatory) in enumerate(parties):
         cell = table.rows[index // 2].cells[index % 2]
         cell.text = f"{party}:"
+        if index < len(organisations) and organisations[index]:
+            cell.add_paragraph(organisations[index])
         cell.add_paragraph()
         cell.add_paragraph(f"________________ /{signatory or BLANK}/")
 

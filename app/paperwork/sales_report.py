@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from . import layout
+from . import act, layout
 
 FORM = "sales_report"
 HEADERS = ["№", "Наименование компании", "Наименование товара", "Код ТН ВЭД", "Наименование площадки",
@@ -17,6 +17,8 @@ HEADERS = ["№", "Наименование компании", "Наименов
            "Общая стоимость реализованных товаров за последний календарный месяц",
            "Общая стоимость реализованных товаров с момента размещения товаров"]
 WIDTHS_CM = [0.9, 3.0, 3.4, 2.1, 2.4, 4.2, 2.6, 2.8, 2.8]
+# The signature blocks of Appendix 6, each with the party of the act-like values it names.
+SIGNING = (("от Оператора", "operator"), ("от Компании", "company"), ("от ЦПЭ", "cpe"))
 
 
 @dataclass
@@ -66,7 +68,9 @@ def prefill(previous: list[dict] | None, act_goods: list[dict] | None) -> dict:
     return {"sales": rows} if rows else {}
 
 
-def render(report: Report) -> bytes:
+def render(report: Report, parties: dict | None = None) -> bytes:
+    """``parties``: who signs, as act-like values (``act_cpe_name``, ``act_cpe_person``…); the
+    blocks are left blank without them."""
     doc = layout.new_document(landscape=True)
     layout.heading(doc, "Отчет о результатах размещения товаров на площадке")
     if report.period_end:
@@ -79,7 +83,9 @@ def render(report: Report) -> bytes:
     contacts = ", ".join(str(person[k]) for k in ("name", "phone", "email") if person.get(k))
     layout.paragraph(doc, f"Ответственное за заполнение лицо (ФИО, контактный телефон, e-mail): "
                           f"{contacts or layout.BLANK}")
-    layout.signatures(doc, [("от Оператора", None), ("от Компании", None), ("от ЦПЭ", None)])
+    parties = parties or {}
+    layout.signatures(doc, [(label, act.signature(parties, who)) for label, who in SIGNING],
+                      [act.party_name(parties, who) for _, who in SIGNING])
     return layout.as_bytes(doc)
 
 

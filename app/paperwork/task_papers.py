@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms.schema import FieldError, validate
 from ..models import SalesReport
-from . import act, layout, sales_report
+from . import act, centres, layout, sales_report
 from ..applications import casefile
 from ..statuses import CaseKind
 
@@ -35,11 +35,7 @@ def offer(form: str | None) -> Offer | None:
 
 def prefill(form: str | None, instance) -> dict:
     if form == act.FORM:
-        entries = {kind: casefile.latest(instance.id, kind)
-                   for kind in (CaseKind.AGREEMENT, CaseKind.QUESTIONNAIRE, CaseKind.ROADMAP_EXECUTION)}
-        data = {kind: entry.data if entry else None for kind, entry in entries.items()}
-        return act.prefill(instance, data[CaseKind.AGREEMENT], data[CaseKind.QUESTIONNAIRE],
-                           data[CaseKind.ROADMAP_EXECUTION])
+        return _act_prefill(instance)
     if form == sales_report.FORM:
         previous = db.session.scalars(select(SalesReport).where(SalesReport.instance_id == instance.id)
                                       .order_by(SalesReport.period_end.desc(), SalesReport.id.desc()).limit(1)).first()
@@ -48,6 +44,23 @@ def prefill(form: str | None, instance) -> dict:
                 for x in previous.lines] if previous else None
         return sales_report.prefill(rows, done_act.data.get("act_goods") if done_act else None)
     return {}
+
+
+def _act_prefill(instance) -> dict:
+    entries = {kind: casefile.latest(instance.id, kind)
+               for kind in (CaseKind.AGREEMENT, CaseKind.QUESTIONNAIRE, CaseKind.ROADMAP_EXECUTION)}
+    data = {kind: entry.data if entry else None for kind, entry in entries.items()}
+    return act.prefill(instance, data[CaseKind.AGREEMENT], data[CaseKind.QUESTIONNAIRE],
+                       data[CaseKind.ROADMAP_EXECUTION])
+
+
+def parties(instance) -> dict:
+    """Who signs a sales report, as act-like values: the parties of the signed Act over what the
+    case file knew before it; the ЦПЭ as its reference names it now (its head may have changed
+    since the Act was signed)."""
+    done = casefile.latest(instance.id, CaseKind.ACT)
+    signed = {k: v for k, v in (done.data if done else {}).items() if k.startswith("act_") and v not in (None, "")}
+    return {**_act_prefill(instance), **signed, **centres.reference_values(instance.region)}
 
 
 def problems(schema: dict, data: dict) -> list[FieldError]:
@@ -60,7 +73,7 @@ def problems(schema: dict, data: dict) -> list[FieldError]:
 def render(form: str, instance, data: dict) -> bytes:
     if form == act.FORM:
         return act.render(data)
-    return sales_report.render(sales_report.from_values(instance.company_name, data))
+    return sales_report.render(sales_report.from_values(instance.company_name, data), parties(instance))
 
 
 def file_name(form: str, instance, extension: str) -> str:

@@ -27,8 +27,8 @@ def create(user_id: int):
     except TokenError as exc:
         db.session.rollback()
         return render_template("admin/token_issued.html", user=user, token=None, secret=None,
-                               error=str(exc), name=request.form.get("name", "")), 422
-    return render_template("admin/token_issued.html", user=user, token=token, secret=secret, error=None,
+                               errors={"name": str(exc)}, name=request.form.get("name", "")), 422
+    return render_template("admin/token_issued.html", user=user, token=token, secret=secret, errors={},
                            issued_by=current_user.email)
 
 

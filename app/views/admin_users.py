@@ -10,6 +10,7 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from .. import accounts
+from ..accounts import invitations
 from ..extensions import db
 from ..models import User
 from ..roles import Role
@@ -24,7 +25,7 @@ restrict_to(bp, Role.ADMIN)
 @bp.get("/")
 def index():
     users = db.session.scalars(select(User).order_by(User.is_active.desc(), User.email)).all()
-    return render_template("admin/users.html", users=users)
+    return render_template("admin/users.html", users=users, invited=invitations.awaiting_password(users))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -75,7 +76,8 @@ def edit(user_id: int):
         values = _profile_values(user)
         chosen = {r.value for r in user.roles}
     return render_template("admin/user_form.html", user=user, values=values, errors=errors,
-                           roles=list(Role), chosen=chosen), (422 if errors else 200)
+                           roles=list(Role), chosen=chosen,
+                           invited=invitations.awaiting_password([user]).get(user.id)), (422 if errors else 200)
 
 
 @bp.post("/<int:user_id>/password")

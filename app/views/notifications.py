@@ -79,4 +79,5 @@ def save_settings():
 
 def _settings_page(error: preferences.SettingError | None = None):
     return render_template("notifications/settings.html", settings=preferences.settings_of(current_user.id),
-                           modes=list(DeliveryMode), error=error, smtp=smtp_enabled())
+                           modes=list(DeliveryMode), error=error, errors={error.field: error.message} if error else {},
+                           smtp=smtp_enabled())

@@ -55,8 +55,8 @@ def act_document(instance_id: int, extension: str):
 @login_required
 def report_document(report_id: int, extension: str):
     report = db.session.get(SalesReport, report_id) or abort(404)
-    applications.visible_instance(current_user, report.instance_id) or abort(404)
-    return _send(sales_report.render(sales_report.from_record(report)),
+    instance = applications.visible_instance(current_user, report.instance_id) or abort(404)
+    return _send(sales_report.render(sales_report.from_record(report), task_papers.parties(instance)),
                  f"otchet_o_prodazhah_{report.instance_id}_{report.period_end:%Y%m%d}.{extension}", extension)
 
 

@@ -162,19 +162,29 @@ WIDE = """() => { const wide = e => e.getBoundingClientRect().right > window.inn
     .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`).slice(-8); }"""
 
 
+# The table boxes (.table-wrap) that scroll sideways inside: the page fits, but its table does not.
+SCROLLING_BOXES = """() => [...document.querySelectorAll('.table-wrap')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => `${e.id || e.firstElementChild?.className || 'table'}: ${e.scrollWidth - e.clientWidth} px`)"""
+
+
 @pytest.fixture
 def shots(request, tmp_path):
     """``shots(page, name)``: at each width, no sideways scroll of the whole page (naming what sticks
-    out), and a screenshot named after the test module."""
+    out), and a screenshot named after the test module; ``tables_fit=True``: nor of a table inside
+    its box (a page whose tables must fit, such as a register; the task forms' editable tables
+    still may scroll inside theirs)."""
     folder = Path(os.environ.get("VITRINA_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     prefix = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
 
-    def shoot(page, name: str) -> None:
+    def shoot(page, name: str, *, tables_fit: bool = False) -> None:
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px: {page.evaluate(WIDE)}"
+            boxes = page.evaluate(SCROLLING_BOXES) if tables_fit else []
+            assert not boxes, f"{name} at {width} px: tables scroll sideways inside their box: {boxes}"
             page.screenshot(path=str(folder / f"{prefix}-{name}-{width}.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
     return shoot

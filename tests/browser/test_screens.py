@@ -116,3 +116,14 @@ def test_no_page_of_any_role_is_wider_than_the_screen_or_has_a_serious_axe_viola
                                  f"{json.dumps(v['nodes'], ensure_ascii=False)}")
     assert not too_wide, "\n".join(too_wide)
     assert not found, "\n".join(found)
+
+
+def test_the_register_of_services_fits_a_laptop_and_a_phone_without_scrolling_sideways(live_server, page, demo,
+                                                                                        shots):
+    login_in_browser(page, live_server, "ops@demo.ru")
+    _open(page, live_server("/accounting"))
+    assert page.locator("table.register tbody tr a").count() >= 1, "no delivered service in the demo"
+    shots(page, "accounting", tables_fit=True)  # 1366 and 390 px: neither the page nor the table scrolls sideways
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.locator("table.register tbody tr").first.evaluate("e => getComputedStyle(e).display") == "block"
+    assert page.locator("table.register tbody td").first.get_attribute("data-label") == "Заявка"

@@ -1,6 +1,7 @@
-// Task forms: conditional questions (x-show-if) shown only while their condition holds, and for a
-// long form (x-sections "steps") one section at a time with its progress, the draft saved as it
-// is typed and a warning before leaving with changes not yet saved. The server checks the same
+// Task forms: conditional questions (x-show-if) shown only while their condition holds, the draft
+// saved as it is typed and a warning before leaving with changes not yet saved (a chosen file is
+// uploaded only when the form is posted, so it counts as unsaved), and for a long form
+// (x-sections "steps") one section at a time with its progress. The server checks the same
 // conditions on submission; without this script every question and section is shown.
 (function () {
   var form = document.querySelector('form.task-form');
@@ -137,7 +138,8 @@
         return response.json().catch(function () { return {}; }).then(function (json) {
           if (!response.ok) { throw new Error(json.error || (response.status === 400
             ? 'страница устарела, обновите её' : 'ошибка ' + response.status)); }
-          say('Черновик сохранён ' + json.saved);
+          say('Черновик сохранён ' + json.saved + (filesChosen()
+            ? '; выбранный файл загрузится при отправке или по кнопке «Сохранить черновик»' : ''));
         });
       })
       .catch(function (error) { dirty = true; say('Черновик не сохранён: ' + error.message); })
@@ -156,10 +158,16 @@
   form.addEventListener('click', function (event) {
     if (event.target.closest('.remove-row, .move-up, .move-down')) { progress(); changed(); }
   });
-  form.addEventListener('submit', function () { dirty = false; clearTimeout(timer); });
+  var submitted = false;
+  form.addEventListener('submit', function () { dirty = false; submitted = true; clearTimeout(timer); });
+  function filesChosen() {
+    return Array.prototype.some.call(form.querySelectorAll('input[type=file]'), function (f) {
+      return f.files && f.files.length > 0;
+    });
+  }
   if (url) {
     window.addEventListener('beforeunload', function (event) {
-      if (dirty || saving) { event.preventDefault(); event.returnValue = ''; }
+      if (dirty || saving || (filesChosen() && !submitted)) { event.preventDefault(); event.returnValue = ''; }
     });
     // Leaving the tab (or the phone's browser) is the last chance to keep what was typed.
     document.addEventListener('visibilitychange', function () {
