@@ -38,3 +38,8 @@ def region_name(code: str | None) -> str:
     if not code:
         return "—"
     return NAMES.get(str(code).zfill(2), f"регион {code}")
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """(code, name) of every region for a select, by name as a person looks for it («г. Москва» under М)."""
+    return sorted(NAMES.items(), key=lambda item: item[1].removeprefix("г. "))

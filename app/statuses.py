@@ -396,3 +396,22 @@ DEFAULT_VOCABULARY = {"application_status": ApplicationStatus, "service_status":
 
 def vocabulary(process_id: str, line: str) -> type[StrEnum]:
     return VOCABULARY.get((process_id, line), DEFAULT_VOCABULARY[line])
+
+
+class FilterList(StrEnum):
+    """Which list a saved filter reopens."""
+
+    TASKS = "tasks"
+    APPLICATIONS = "applications"
+
+
+class BulkAction(StrEnum):
+    """What a manager does to the ticked tasks of the list at once."""
+
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    RELEASE = "release"
+
+    @property
+    def done_label(self) -> str:
+        return {"claim": "Взято в работу", "assign": "Назначено", "release": "Освобождено"}[self.value]

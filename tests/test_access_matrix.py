@@ -80,6 +80,9 @@ POST /api/v1/tasks/{task}/unclaim          403/404  403/404  200/404 200/404 409
 # Assigning is for the manager of the task's role and region (and the admin); who sees the
 # application without that right gets 403, who does not see it 404.
 POST /api/v1/tasks/{task}/assign           403/404  403/404  403/404 403/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 200/200
+# Bulk actions are for managers and admins (403 to anyone else before a task is looked at); each task
+# is answered on its own: L — it was assigned, - — reported as not found (another region's).
+POST /api/v1/tasks/bulk                    403/403  403/403  403/403 403/403 L/-     403/403 403/403 403/403 403/403  403/403 403/403 L/L
 # A draft is kept by whoever may act on the task, as the task rows above.
 PUT  /api/v1/tasks/{task}/draft            403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
 GET  /api/v1/tasks/{task}/draft            403/404  403/404  200/404 200/404 200/404 403/403 403/403 403/403 404/404  403/403 403/403 403/403
@@ -104,6 +107,11 @@ POST /tasks/{task}/draft                   403/404  403/404  200/404 200/404 200
 # the region) deletes one.
 POST /tasks/filters                        303/303  303/303  303/303 303/303 303/303 303/303 303/303 303/303 303/303  303/303 303/303 303/303
 POST /tasks/filters/{filter}/delete        404/404  404/404  303/404 303/404 404/404 404/404 404/404 404/404 404/404  404/404 404/404 404/404
+# The applications list's saved filters: the same rules.
+POST /applications/filters                 303/303  303/303  303/303 303/303 303/303 303/303 303/303 303/303 303/303  303/303 303/303 303/303
+POST /applications/filters/{filter}/delete 404/404  404/404  303/404 303/404 404/404 404/404 404/404 404/404 404/404  404/404 404/404 404/404
+# The list's bulk actions as the API's.
+POST /tasks/bulk                           403/403  403/403  403/403 403/403 L/-     403/403 403/403 403/403 403/403  403/403 403/403 L/L
 # The application list, card and diagram as the application rows above.
 GET  /applications                         L/-      L/-      L/-     L/-     L/-     L/L     L/L     L/L     L/-      L/L     L/L     L/L
 GET  /applications/{app}                   200/404  200/404  200/404 200/404 200/404 200/200 200/200 200/200 200/404  200/200 200/200 200/200
@@ -314,11 +322,14 @@ def answer(world: World, role: str, endpoint: str, region: str) -> str:
         task = task_named(new_application(region), "Подача Заявки").task_id
         return str(world.api(role, method, path.format(client_task=task), content_type="multipart/form-data",
                              data={"field": "promo_materials", "file": (io.BytesIO(PDF), "scan.pdf")}).status_code)
-    if endpoint == "POST /tasks/filters":
+    if endpoint in ("POST /tasks/filters", "POST /applications/filters"):
         return str(world.browser(role).post(path, data={"name": f"Фильтр {next(INVITEES)}"}).status_code)
-    if endpoint == "POST /tasks/filters/{filter}/delete":
-        owned = saved_filters.save(world.users[f"cpe{region}"], f"Фильтр {next(INVITEES)}", {})
+    if endpoint.endswith("/filters/{filter}/delete"):
+        owned = saved_filters.save(world.users[f"cpe{region}"], f"Фильтр {next(INVITEES)}", {},
+                                   list_name=path.split("/")[1])
         return str(world.browser(role).post(path.format(filter=owned.id)).status_code)
+    if endpoint.endswith("/tasks/bulk"):
+        return bulk_answer(world, role, path, region)
     if endpoint == "PUT /api/v1/me/notification-settings":
         return str(world.api(role, method, path, json={"task": "immediate"}).status_code)
     if "{behalf_task}" in path:
@@ -369,6 +380,27 @@ def answer(world: World, role: str, endpoint: str, region: str) -> str:
     if path.startswith("/api/"):
         return str(world.api(role, method, url).status_code)
     return str(world.browser(role).open(url, method=method).status_code)
+
+
+def bulk_answer(world: World, role: str, path: str, region: str) -> str:
+    """A fresh check of ``region`` assigned in bulk to the region's ЦПЭ user: L if it was, - if the
+    answer reported it as not done, else the status."""
+    task = check_task_of(at_check(region))
+    colleague = world.users[f"cpe{region}"]
+    if path.startswith("/api/"):
+        response = world.api(role, "POST", path, json={"action": "assign", "task_ids": [task],
+                                                       "assignee": colleague.email})
+        status = 200
+    else:
+        response = world.browser(role).post(path, data={"action": "assign", "task": [task],
+                                                        "assignee": str(colleague.id)})
+        status = 303
+    assigned = db.session.scalar(select(OpenTask.assignee).where(OpenTask.task_id == task)) == colleague.email
+    db.session.execute(update(OpenTask).where(OpenTask.task_id == task).values(assignee=None, claimed_at=None))
+    db.session.commit()
+    if response.status_code != status:
+        return str(response.status_code)
+    return "L" if assigned else "-"
 
 
 @pytest.mark.parametrize("role,endpoint,side,expected", CASES,

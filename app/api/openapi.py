@@ -179,6 +179,22 @@ SCHEMAS = {
     "Assignment": {"type": "object", "required": ["assignee"],
                    "properties": {"assignee": {"type": "string", "format": "email",
                                                "description": "E-mail сотрудника роли и региона задачи"}}},
+    "BulkRequest": {
+        "type": "object", "required": ["action", "task_ids"],
+        "properties": {"action": {"type": "string", "enum": ["claim", "assign", "release"]},
+                       "task_ids": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 100},
+                       "assignee": {"type": "string", "format": "email", "description": "Для assign: e-mail сотрудника"}}},
+    "BulkResult": {
+        "type": "object", "required": ["action", "summary", "done", "failed"],
+        "properties": {"action": {"type": "string"}, "summary": {"type": "string"},
+                       "done": {"type": "array", "items": _ref("BulkItem")},
+                       "failed": {"type": "array", "items": {"allOf": [_ref("BulkItem"), {
+                           "type": "object", "required": ["reason"],
+                           "properties": {"reason": {"type": "string", "description": "По-русски: заявка, шаг, причина"}}}]}}}},
+    "BulkItem": {"type": "object", "required": ["task_id"],
+                 "properties": {"task_id": {"type": "string"},
+                                "application_id": _nullable("integer", description="null — задача не найдена или недоступна"),
+                                "step": _nullable("string", description="Название шага")}},
     "Upload": {"type": "object", "required": ["field", "file"],
                "properties": {"field": {"type": "string", "description": "Поле файла в форме задачи"},
                               "file": {"type": "string", "contentMediaType": "application/octet-stream"}}},
@@ -258,6 +274,14 @@ PATHS = {
                 _query("step", {"type": "string"}, "Шаг регламента"), _query("status", {"type": "string"}, "Статус"),
                 _query("region", {"type": "string"}, "Регион (только центральным сотрудникам)"),
                 _query("company", {"type": "string"}, "Часть названия или ИНН компании")]),
+    },
+    "/api/v1/tasks/bulk": {
+        "post": _operation("bulkTasks", "Взять, назначить или освободить несколько задач (руководитель)",
+                           {"200": _json(_ref("BulkResult"), "Каждая задача отдельно: выполненные и нет, с причиной")},
+                           400, 403, 422, body=_body("BulkRequest"),
+                           description="Каждая задача меняется и записывается в историю отдельно; задача, "
+                                       "которую нельзя изменить (выполнена, не своей роли или региона, взята "
+                                       "другим), попадает в failed, остальные меняются."),
     },
     "/api/v1/tasks/{task_id}": {
         "get": _operation("getTask", "Задача с формой (JSON Schema) для отображения",

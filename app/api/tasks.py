@@ -1,4 +1,5 @@
-"""/api/v1/tasks: the caller's task list, a task with its form, claim, release, upload, complete.
+"""/api/v1/tasks: the caller's task list, a task with its form, claim, release, assign (one or, for
+managers, many at once), upload, complete.
 
 The rules are those of the task list and the task pages: the list is ``worklist.task_page``,
 a task is acted on by whom ``tasks.submission.actionable`` allows, claims go through
@@ -15,14 +16,15 @@ from ..applications.remarks import open_remarks
 from ..applications.documents import UploadRejected, file_fields, store_upload
 from ..forms.render import with_options
 from ..ops.requests import concerns
-from ..tasks import claims, submission
+from ..tasks import bulk, claims, submission
 from ..tasks.drafts import load_draft, save_draft
 from ..tasks.rights import on_behalf_of
+from ..statuses import BulkAction
 from ..tasks.worklist import OPEN, SECTIONS, Filters, sections_for, task_page
 from ..workflow.runtime import runtime
 from .auth import caller, require_token
 from .body import json_object, object_field, paging
-from .errors import ApiError, Invalid, NotFound, install
+from .errors import ApiError, Forbidden, Invalid, NotFound, install
 from .resources import application_resource, remarks_resource, task_resource
 
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks")
@@ -43,6 +45,34 @@ def index():
     result = task_page(user, section, Filters.from_args(request.args, user), page, per_page, with_open=True)
     return {"section": result.section, "items": [task_resource(t, result.now, i) for t, i in result.rows],
             "counts": result.counts, "page": result.page, "per_page": per_page, "total": result.total}
+
+
+@bp.post("/bulk")
+def bulk_action():
+    """A manager claims, assigns or releases several tasks: ``{"action", "task_ids", "assignee"}``.
+    200 with what was done and what was not, each task on its own (a conflict is a line of
+    ``failed``, not an error of the request); 422 for a request that names no task or person."""
+    user = caller()
+    if not bulk.may_bulk(user):
+        raise Forbidden("Отмечать несколько задач сразу может руководитель")
+    body = json_object()
+    task_ids = body.get("task_ids")
+    if not isinstance(task_ids, list) or not all(isinstance(t, str) for t in task_ids):
+        raise Invalid("Укажите task_ids — список идентификаторов задач", field="task_ids")
+    try:
+        assignee = (bulk.staff_member(body.get("assignee"), by="email")
+                    if body.get("action") == BulkAction.ASSIGN else None)
+        outcome = bulk.apply(user, str(body.get("action") or ""), task_ids, assignee=assignee)
+    except bulk.BadBulkRequest as exc:
+        raise Invalid(str(exc), field=exc.field) from None
+    return {"action": outcome.action.value, "summary": outcome.summary(),
+            "done": [_bulk_item(item) for item in outcome.done],
+            "failed": [{**_bulk_item(item), "reason": line}
+                       for (item, _), line in zip(outcome.failed, outcome.failure_lines())]}
+
+
+def _bulk_item(item) -> dict:
+    return {"task_id": item.task_id, "application_id": item.application_id, "step": item.step_name}
 
 
 @bp.get("/<task_id>")

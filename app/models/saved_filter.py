@@ -1,4 +1,5 @@
-"""Saved task-list filters: a user's own, or shared by a manager with their region's team."""
+"""Saved filters of the task list and the applications list: a user's own, or shared by a manager
+with their region's team."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,6 +16,8 @@ class SavedFilter(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The list it reopens: app.statuses.FilterList.
+    list_name: Mapped[str] = mapped_column(String(16), default="tasks", server_default="tasks")
     name: Mapped[str] = mapped_column(String(80))
     # The list's query string as the list itself writes it (section, filters, sort), no page.
     query: Mapped[str] = mapped_column(String(1000))
@@ -22,4 +25,4 @@ class SavedFilter(db.Model):
     shared_region: Mapped[str | None] = mapped_column(String(8), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_saved_filters_owner_name"),)
+    __table_args__ = (UniqueConstraint("owner_id", "list_name", "name", name="uq_saved_filters_owner_list_name"),)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 
 from ..access import can_see_instance
+from ..accounts.names import display_name
 from ..extensions import db
 from ..models import AuditEvent, OpenTask, ProcessInstance, User
 from .rights import assignees_for, may_assign, may_take
@@ -20,7 +21,8 @@ from ..statuses import AuditAction
 
 class AlreadyClaimed(Conflict):
     def __init__(self, holder: str | None):
-        super().__init__(f"Задачу уже взял {holder}" if holder else "Задачу уже взял другой пользователь")
+        # By name: whoever reads it (a colleague, a manager) knows people, not their addresses.
+        super().__init__(f"Задачу уже взял {display_name(holder)}" if holder else "Задачу уже взял другой пользователь")
         self.holder = holder
 
 
@@ -87,6 +89,27 @@ def unclaim(task_id: str, user) -> OpenTask:
         db.session.rollback()
         raise Conflict("Эта задача не у вас в работе")
     _audit(task, user.email, AuditAction.UNCLAIMED, now, assignee=None)
+    db.session.commit()
+    return task
+
+
+def release(task_id: str, user) -> OpenTask:
+    """Return the task to «Доступные» whoever holds it: one's own as ``unclaim``, another's by a
+    manager who may assign it («Освободить»)."""
+    task, instance = load_task(task_id, user)
+    if task.assignee == user.email:
+        return unclaim(task_id, user)
+    if not may_assign(user, task, instance):
+        raise NotAllowed("Освобождать эту задачу может руководитель её роли и региона")
+    if task.assignee is None:
+        raise Conflict("Задача никому не назначена")
+    now = runtime().clock.now()
+    freed = db.session.execute(update(OpenTask).where(OpenTask.task_id == task_id, OpenTask.assignee == task.assignee)
+                               .values(assignee=None, claimed_at=None).execution_options(synchronize_session=False))
+    if freed.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("Задачу тем временем взял или выполнил другой пользователь: обновите страницу")
+    _audit(task, user.email, AuditAction.UNCLAIMED, now, assignee=None, previous=task.assignee)
     db.session.commit()
     return task
 

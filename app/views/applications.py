@@ -19,13 +19,16 @@ from ..applications.case_view import case_file, may_read, shown
 from ..extensions import db
 from ..incidents import incidents_of
 from ..notifications.inbox import waiting_on
+from ..regions import region_choices
 from ..roles import Role
+from ..tasks import saved_filters
 from ..models import AuditEvent, OpenTask, ProcessInstance
 from ..tasks.rights import may_take
 from ..tasks.worklist import application_statuses, may_filter_region
 from ..workflow.deployments import model_of_id
 from ..workflow.runtime import runtime
-from ..statuses import AuditAction
+from ..statuses import AuditAction, FilterList
+from .saved_filter_forms import delete_posted, save_posted
 
 bp = Blueprint("applications", __name__)
 PAGE_SIZE = 50
@@ -39,7 +42,26 @@ def index():
     rows, total = applications.visible_page(current_user, page, PAGE_SIZE, search=search)
     return render_template("applications/index.html", rows=rows, page=page, total=total, page_size=PAGE_SIZE,
                            search=search, statuses=application_statuses(), region_filter=may_filter_region(current_user),
+                           regions=region_choices(), saved=saved_filters.visible_to(current_user, FilterList.APPLICATIONS),
+                           may_share=saved_filters.may_share(current_user),
                            may_file_for_client=any(current_user.has_role(r) for r in ON_BEHALF_ROLES))
+
+
+@bp.post("/applications/filters")
+@login_required
+def save_filter():
+    return save_posted(FilterList.APPLICATIONS, ".index", _search_args())
+
+
+@bp.post("/applications/filters/<int:filter_id>/delete")
+@login_required
+def delete_filter(filter_id: int):
+    return delete_posted(filter_id, FilterList.APPLICATIONS, ".index", _search_args())
+
+
+def _search_args() -> dict[str, str]:
+    """The list's search as posted, to come back to it."""
+    return applications.Search.from_args(request.values, current_user).as_args()
 
 
 @bp.get("/applications/<int:instance_id>")

@@ -8,10 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..tasks import claims, saved_filters
+from ..tasks import bulk, claims, saved_filters
+from ..regions import region_choices
 from ..roles import Role
+from ..statuses import BulkAction, FilterList
 from ..tasks.rights import assignees_for, may_assign, may_take
 from ..workflow.errors import Conflict, NotFound
+from .saved_filter_forms import delete_posted, save_posted
 from ..tasks.worklist import (PAGE_SIZE, SORTS, Filters, application_statuses, deadline_state, may_filter_region, step_choices,
                               task_page, working_days_left)
 
@@ -41,36 +44,44 @@ def index():
              not task.assignee and may_take(user, task, instance), may_assign(user, task, instance),
              working_days_left(task, page.now))
             for task, instance in page.rows]
+    # Managers tick rows they may assign; the select offers whom those rows may go to.
+    staff = (bulk.staff_for(user, [(row[0], row[1]) for row in rows if row[5]]) if bulk.may_bulk(user) else None)
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters, page_size=PAGE_SIZE,
                            steps=step_choices(user), statuses=statuses, region_filter=may_filter_region(user),
-                           sorts=SORTS, list_args=_list_args(), saved=saved_filters.visible_to(user),
-                           may_share=saved_filters.may_share(user))
+                           regions=region_choices(), sorts=SORTS, list_args=_list_args(),
+                           saved=saved_filters.visible_to(user), may_share=saved_filters.may_share(user),
+                           staff=staff)
 
 
 @bp.post("/tasks/filters")
 @login_required
 def save_filter():
-    """«Сохранить фильтр»: the list as it is shown now (the form posts its query string's fields)."""
-    try:
-        saved = saved_filters.save(current_user, request.form.get("name", ""), request.form,
-                                   shared=request.form.get("shared") == "1")
-    except saved_filters.SharingNotAllowed:
-        abort(403)
-    except (saved_filters.BadFilterName, Conflict) as exc:
-        flash(str(exc))
-        return redirect(url_for(".index", **_list_args()), 303)
-    flash(f"Фильтр «{saved.name}» сохранён.")
-    return redirect(url_for(".index") + "?" + saved.query, 303)
+    return save_posted(FilterList.TASKS, ".index", _list_args())
 
 
 @bp.post("/tasks/filters/<int:filter_id>/delete")
 @login_required
 def delete_filter(filter_id: int):
+    return delete_posted(filter_id, FilterList.TASKS, ".index", _list_args())
+
+
+@bp.post("/tasks/bulk")
+@login_required
+def bulk_action():
+    """«Взять», «Назначить…» or «Освободить» for the ticked rows (managers): each task on its own,
+    those that could not be moved named by application and step."""
+    if not bulk.may_bulk(current_user):
+        abort(403)
+    action = request.form.get("action", "")
     try:
-        saved_filters.delete(current_user, filter_id)
-    except NotFound:
-        abort(404)
-    flash("Фильтр удалён.")
+        assignee = bulk.staff_member(request.form.get("assignee")) if action == BulkAction.ASSIGN else None
+        outcome = bulk.apply(current_user, action, request.form.getlist("task"), assignee=assignee)
+    except bulk.BadBulkRequest as exc:
+        flash(str(exc))
+        return redirect(url_for(".index", **_list_args()), 303)
+    flash(outcome.summary())
+    for line in outcome.failure_lines():
+        flash(line)
     return redirect(url_for(".index", **_list_args()), 303)
 
 
