@@ -180,7 +180,9 @@ class TestHardLimits:
 
     @pytest.fixture
     def extra_config(self):
-        return {"VITRINA_MODEL_LIMITS": {"worker_seconds": 2.0, "size": 10**9, "allocated": 10**10,
+        # 4 s, not less: the deploy check runs every expression of the model in one worker call, and
+        # on a loaded machine (the suite's other workers) reaching the bomb's flow takes seconds.
+        return {"VITRINA_MODEL_LIMITS": {"worker_seconds": 4.0, "size": 10**9, "allocated": 10**10,
                                          "worker_memory_mb": 700}}
 
     def test_deploy_refuses_a_long_c_level_condition_naming_the_flow(self, app):
@@ -188,7 +190,7 @@ class TestHardLimits:
         with pytest.raises(ModelInvalid) as caught:
             deploy_bundle(with_condition("[[0] * 100000] * 100000 == [[0] * 100000] * 100000"), actor="owner")
         found = [p for p in caught.value.problems if p.rule == "script-budget"]
-        assert found and found[0].element_id == "f_reject" and "2 с" in found[0].reason
+        assert found and found[0].element_id == "f_reject" and "4 с" in found[0].reason
 
     def test_a_long_c_level_operation_is_killed_and_the_server_answers_meanwhile(self, app, client, users):
         bomb = "[[0] * 100000] * 100000 == [[0] * 100000] * 100000"
@@ -211,10 +213,10 @@ class TestHardLimits:
         answered = client.get("/login")
         assert answered.status_code == 200 and time.monotonic() - began < 1.5  # not waiting for the bomb
         worker.join(30)
-        assert not worker.is_alive() and time.monotonic() - began < 10
+        assert not worker.is_alive() and time.monotonic() - began < 15
         assert outcome["error"].element_id == "gw_check"
         incident = db.session.query(Incident).one()
-        assert incident.resource == "time" and "2 с" in incident.message
+        assert incident.resource == "time" and "4 с" in incident.message
 
     def test_an_allocation_past_the_workers_memory_is_stopped_and_the_next_step_runs(self, app, users):
         instance_id, task_id = _at_check(with_script("post", "x = [0] * 300_000_000"))
