@@ -1,7 +1,13 @@
 /* The properties panel of the BPMN modeller: it edits what Vitrina reads from the model
- * (bpmn/README.md): the spiffworkflow properties step, form, application_status, service_status
- * and deadline_kind; timer expressions; conditions and the default flow; scripts of script tasks
- * and the pre-/post-scripts of tasks; names and documentation.
+ * (bpmn/README.md) in the owners' words: the step, the form picked from the forms with a preview
+ * of its fields, the statuses picked from the vocabulary, a deadline as its kind and a number of
+ * working days (a client wait as what the client is waited for, a report period in months), the
+ * conditions and the default flow. The expressions and scripts themselves stay reachable under
+ * «Дополнительно».
+ *
+ * The words come from the server (app/modeller/vocabulary.py): each deadline kind brings the
+ * pattern its expression is read with and the templates its expression and the element's name
+ * are written from, so this file keeps no rule of its own.
  *
  * Every change goes through bpmn-js' `modeling` service, so it can be undone (Ctrl+Z) and marks
  * the file as changed. Fields commit on "change" (leaving the field, Enter, picking an option),
@@ -55,6 +61,7 @@
     if (element && element.type === "label") element = element.labelTarget;
     this.element = element;
     var box = this.container;
+    this.box = box;
     box.textContent = "";
     delete box.dataset.elementId;
     if (!element || element.type === "bpmn:Process" || element.type === "bpmn:Collaboration") {
@@ -75,8 +82,19 @@
     var timer = (bo.eventDefinitions || []).filter(function (d) { return is(d, "bpmn:TimerEventDefinition"); })[0];
     if (timer) this.timerFields(element, timer);
     if (is(bo, "bpmn:SequenceFlow")) this.flowFields(element, bo);
+    this.advanced(element, bo, timer);
+  };
+
+  // «Дополнительно»: the expressions and scripts as written; it stays open while the owner works.
+  PropertiesPanel.prototype.advanced = function (element, bo, timer) {
+    var self = this;
+    var details = el("details", { class: "advanced" }, [el("summary", { text: "Дополнительно: выражения и скрипты" })]);
+    details.open = !!this.advancedOpen;
+    details.addEventListener("toggle", function () { self.advancedOpen = details.open; });
+    this.container.appendChild(details);
+    this.box = details;
+    if (timer) this.timerExpression(element, timer);
     if (is(bo, "bpmn:ScriptTask")) {
-      this.heading("Скрипт");
       this.area("Скрипт (Python в песочнице Витрины)", "script", bo.script || "", function (value) {
         this.modeling.updateProperties(element, { script: value || undefined });
       });
@@ -87,10 +105,11 @@
       var docs = value ? [this.moddle.create("bpmn:Documentation", { text: value })] : [];
       this.modeling.updateProperties(element, { documentation: docs });
     });
+    this.box = this.container;
   };
 
   PropertiesPanel.prototype.heading = function (text) {
-    this.container.appendChild(el("h4", { text: text }));
+    this.box.appendChild(el("h4", { text: text }));
   };
 
   PropertiesPanel.prototype.bind = function (input, apply) {
@@ -102,9 +121,9 @@
     var id = "prop-" + name;
     var input = el("input", { type: "text", id: id, name: name });
     input.value = value;
-    this.container.appendChild(el("label", { for: id, text: label }));
-    this.container.appendChild(input);
-    if (hint) this.container.appendChild(el("p", { class: "hint", text: hint }));
+    this.box.appendChild(el("label", { for: id, text: label }));
+    this.box.appendChild(input);
+    if (hint) this.box.appendChild(el("p", { class: "hint", text: hint }));
     this.bind(input, apply);
     return input;
   };
@@ -113,8 +132,8 @@
     var id = "prop-" + name;
     var input = el("textarea", { id: id, name: name, rows: 4, spellcheck: "false" });
     input.value = value;
-    this.container.appendChild(el("label", { for: id, text: label }));
-    this.container.appendChild(input);
+    this.box.appendChild(el("label", { for: id, text: label }));
+    this.box.appendChild(input);
     this.bind(input, apply);
   };
 
@@ -134,9 +153,10 @@
       odd.selected = true;
       select.appendChild(odd);
     }
-    this.container.appendChild(el("label", { for: id, text: label }));
-    this.container.appendChild(select);
+    this.box.appendChild(el("label", { for: id, text: label }));
+    this.box.appendChild(select);
     this.bind(select, apply);
+    return select;
   };
 
   // --- spiffworkflow:properties -------------------------------------------------------------
@@ -191,50 +211,180 @@
     var process = processOf(bo);
     var words = (process && vocab.statuses[process.id]) || {};
     this.heading("Витрина");
-    this.field("Шаг табл. 5.9 (step)", "step", propertyValue(bo, "step"), function (value) {
+    this.field("Шаг табл. 5.9", "step", propertyValue(bo, "step"), function (value) {
       self.setProperty(element, "step", value);
     }, "Например 2, 2.1, 12.");
-    if (is(bo, "bpmn:UserTask")) {
-      this.select("Форма шага (form)", "form", propertyValue(bo, "form"),
-        vocab.forms.map(function (f) { return [f.name, f.name + " — " + f.title]; }),
-        function (value) { self.setProperty(element, "form", value); }, "нет файла в forms/");
-    }
+    if (is(bo, "bpmn:UserTask")) this.formField(element, bo);
     Object.keys(vocab.status_lines).forEach(function (line) {
       var options = (words[line] || vocab.statuses["*"][line] || []).map(function (w) { return [w, w]; });
-      self.select(vocab.status_lines[line] + " при входе (" + line + ")", line, propertyValue(bo, line), options,
+      self.select(vocab.status_lines[line] + " при входе в шаг", line, propertyValue(bo, line), options,
         function (value) { self.setProperty(element, line, value); }, "нет в словаре статусов");
     });
   };
 
+  // The form of a user task, picked from the forms the model is deployed with, its fields shown.
+  PropertiesPanel.prototype.formField = function (element, bo) {
+    var self = this;
+    var forms = this.vocabulary.forms;
+    var select = this.select("Форма шага", "form", propertyValue(bo, "form"),
+      forms.map(function (f) { return [f.name, f.title ? f.title + " (" + f.name + ")" : f.name]; }),
+      function (value) { self.setProperty(element, "form", value); }, "такой формы нет");
+    var preview = el("div", { class: "form-preview", id: "prop-form-preview", "aria-live": "polite" });
+    select.setAttribute("aria-describedby", preview.id);
+    this.box.appendChild(preview);
+    function draw(name) {
+      preview.textContent = "";
+      var form = forms.filter(function (f) { return f.name === name; })[0];
+      if (!form) {
+        if (name) preview.appendChild(el("p", { class: "hint error", text: "Формы с таким именем нет среди форм модели." }));
+        return;
+      }
+      preview.appendChild(el("p", { class: "hint", text: form.fields.length ? "Поля формы:" : "В форме нет полей." }));
+      preview.appendChild(el("ul", {}, form.fields.map(function (f) {
+        return el("li", { text: f.title + " — " + f.kind + (f.required ? ", обязательное" : "") });
+      })));
+    }
+    draw(select.value);
+    select.addEventListener("input", function () { draw(select.value); });
+  };
+
   // --- timers ------------------------------------------------------------------------------
+
+  function fill(template, values, fields) {
+    return template.replace(/\{(\w+)(?::(\w+))?\}/g, function (_m, key, attribute) {
+      if (!attribute) return values[key];
+      var spec = fields.filter(function (f) { return f.key === key; })[0];
+      var option = spec.options.filter(function (o) { return o.value === values[key]; })[0];
+      return option ? option[attribute] : "";
+    });
+  }
+
+  function readTimer(words, expression) {
+    var found = new RegExp("^(?:" + words.pattern + ")$").exec((expression || "").trim());
+    return found ? Object.assign({}, found.groups) : null;
+  }
+
+  // A value the owner set (a number, a picked option), not a name of the application's data.
+  function concrete(field, value) {
+    if (field.type === "number") return /^\d+$/.test(value || "");
+    return field.options.some(function (o) { return o.value === value; });
+  }
+
+  function timerOf(timer) {
+    var kind = TIMER_TYPES.filter(function (t) { return timer[t[0]]; })[0];
+    var type = kind ? kind[0] : "timeDate";
+    return { type: type, expression: timer[type] ? timer[type].body || "" : "" };
+  }
+
+  PropertiesPanel.prototype.writeTimer = function (element, timer, type, body) {
+    var props = { timeDate: undefined, timeDuration: undefined, timeCycle: undefined };
+    props[type] = body ? this.moddle.create("bpmn:FormalExpression", { body: body }) : undefined;
+    this.modeling.updateModdleProperties(element, timer, props);
+  };
+
+  // The element's name follows the fields (e.g. «Нормативный срок: 3 р.д.»), when the kind names it.
+  PropertiesPanel.prototype.rename = function (element, words, values) {
+    if (!words.name) return;
+    var named = words.fields.every(function (f) { return concrete(f, values[f.key]); });
+    var name = named ? fill(words.name, values, words.fields) : null;
+    if (name && name !== element.businessObject.name) this.modeling.updateLabel(element, name);
+  };
 
   PropertiesPanel.prototype.timerFields = function (element, timer) {
     var self = this;
     var bo = element.businessObject;
-    var kind = TIMER_TYPES.filter(function (t) { return timer[t[0]]; })[0];
-    var type = kind ? kind[0] : "timeDate";
-    var expression = timer[type] ? timer[type].body || "" : "";
-    this.heading("Срок (таймер)");
-    this.select("Вид срока (deadline_kind)", "deadline_kind", propertyValue(bo, "deadline_kind"),
-      this.vocabulary.deadline_kinds.map(function (k) { return [k.value, k.value + " — " + k.label]; }),
-      function (value) { self.setProperty(element, "deadline_kind", value); }, "неизвестный вид");
-    var typeSelect;
-    function write(newType, body) {
-      var props = { timeDate: undefined, timeDuration: undefined, timeCycle: undefined };
-      props[newType] = body ? self.moddle.create("bpmn:FormalExpression", { body: body }) : undefined;
-      self.modeling.updateModdleProperties(element, timer, props);
+    var kinds = this.vocabulary.deadline_kinds;
+    var current = timerOf(timer);
+    var kind = propertyValue(bo, "deadline_kind");
+    var words = kinds.filter(function (k) { return k.value === kind; })[0];
+    this.heading("Срок");
+    this.select("Вид срока", "deadline_kind", kind, kinds.map(function (k) { return [k.value, k.label]; }),
+      function (value) {
+        self.setProperty(element, "deadline_kind", value);
+        var next = kinds.filter(function (k) { return k.value === value; })[0];
+        var values = next && readTimer(next, current.expression);
+        if (values) self.rename(element, next, values);
+      }, "неизвестный вид");
+    if (!words) {
+      this.box.appendChild(el("p", { class: "hint", text: "Выберите вид срока, чтобы задать его в рабочих днях." }));
+      return;
     }
-    this.container.appendChild(el("label", { for: "prop-timer_type", text: "Тип выражения" }));
-    typeSelect = el("select", { id: "prop-timer_type", name: "timer_type" });
+    var values = readTimer(words, current.expression);
+    if (!values) {
+      this.box.appendChild(el("p", { class: "hint", "data-role": "timer-custom", text: "Выражение срока записано " +
+        "вручную (см. «Дополнительно»); значение, заданное ниже, заменит его." }));
+    }
+    words.fields.forEach(function (field) { self.timerField(element, timer, current.type, words, values || {}, field); });
+  };
+
+  PropertiesPanel.prototype.timerField = function (element, timer, type, words, values, field) {
+    var self = this;
+    var id = "prop-timer-" + field.key;
+    var current = values[field.key];
+    var input;
+    if (field.type === "number") {
+      input = el("input", { type: "number", id: id, name: "timer_" + field.key, min: field.min, max: field.max,
+                            step: 1, inputmode: "numeric" });
+      if (concrete(field, current)) input.value = current;
+      else if (current) input.placeholder = (field.named || {})[current] || "задано выражением";
+    } else {
+      input = el("select", { id: id, name: "timer_" + field.key });
+      input.appendChild(el("option", { value: "", text: "— не задано —" }));
+      field.options.forEach(function (o) {
+        var option = el("option", { value: o.value, text: o.label });
+        if (o.value === current) option.selected = true;
+        input.appendChild(option);
+      });
+    }
+    var error = el("p", { class: "hint error", id: id + "-error", hidden: true });
+    var hint = field.hint ? el("p", { class: "hint", id: id + "-hint", text: field.hint }) : null;
+    if (hint) input.setAttribute("aria-describedby", hint.id);
+    this.box.appendChild(el("label", { for: id, text: field.label }));
+    this.box.appendChild(input);
+    this.box.appendChild(error);
+    if (hint) this.box.appendChild(hint);
+    function refuse(text) {
+      error.textContent = text;
+      error.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", error.id + (hint ? " " + hint.id : ""));
+    }
+    input.addEventListener("change", function () {
+      var raw = input.value.trim();
+      var value = raw;
+      if (field.type === "number") {
+        var number = Number(raw);
+        if (raw === "" && field.empty) value = field.empty;
+        else if (!/^\d+$/.test(raw) || number < field.min || number > field.max) {
+          refuse("Укажите целое число от " + field.min + " до " + field.max + ".");
+          return;
+        } else value = String(number);
+      } else if (!raw) {
+        refuse("Выберите значение из списка.");
+        return;
+      }
+      var next = Object.assign({}, words.defaults, values);
+      next[field.key] = value;
+      self.writeTimer(element, timer, type, fill(words.expression, next, words.fields));
+      self.rename(element, words, next);
+    });
+  };
+
+  // The expression itself, under «Дополнительно».
+  PropertiesPanel.prototype.timerExpression = function (element, timer) {
+    var self = this;
+    var current = timerOf(timer);
+    this.box.appendChild(el("label", { for: "prop-timer_type", text: "Тип выражения срока" }));
+    var typeSelect = el("select", { id: "prop-timer_type", name: "timer_type" });
     TIMER_TYPES.forEach(function (t) {
       var option = el("option", { value: t[0], text: t[1] });
-      if (t[0] === type) option.selected = true;
+      if (t[0] === current.type) option.selected = true;
       typeSelect.appendChild(option);
     });
-    this.container.appendChild(typeSelect);
-    typeSelect.addEventListener("change", function () { write(typeSelect.value, expression); });
-    this.field("Выражение срока", "timer_expression", expression, function (value) {
-      write(typeSelect.value, value);
+    this.box.appendChild(typeSelect);
+    typeSelect.addEventListener("change", function () { self.writeTimer(element, timer, typeSelect.value, current.expression); });
+    this.field("Выражение срока", "timer_expression", current.expression, function (value) {
+      self.writeTimer(element, timer, typeSelect.value, value);
     }, "deadline(n) — конец n-го рабочего дня со дня после начала шага; client_wait(\"remarks\", region) — " +
        "ожидание Клиента; next_period(start, months) — граница отчётного периода.");
   };
@@ -252,14 +402,14 @@
       var id = "prop-default_flow";
       var box = el("input", { type: "checkbox", id: id, name: "default_flow" });
       box.checked = isDefault;
-      this.container.appendChild(el("label", { class: "checkbox", for: id }, [box,
+      this.box.appendChild(el("label", { class: "checkbox", for: id }, [box,
         document.createTextNode(" поток по умолчанию (когда ни одно условие не выполнено)")]));
       box.addEventListener("change", function () {
         self.modeling.updateProperties(source, { default: box.checked ? bo : undefined });
       });
     }
     if (isDefault) {
-      this.container.appendChild(el("p", { class: "hint", text: "У потока по умолчанию нет условия." }));
+      this.box.appendChild(el("p", { class: "hint", text: "У потока по умолчанию нет условия." }));
       return;
     }
     this.area("Условие (Python, например decision == \"remarks\")", "condition",
@@ -297,8 +447,8 @@
     return el("div", {}, [
       el("h4", { text: "Что читает Витрина" }),
       el("p", { class: "hint", text: "Дорожка — роль исполнителя (Клиент, ЦПЭ, МО РЭЦ, ОПС РЭЦ, КБ РЭЦ, Оператор). " +
-        "Статусы устанавливаются при входе в элемент. Сроки — граничные таймеры с выражением deadline(n) " +
-        "и видом normative или indicative. У каждого исключающего шлюза — поток по умолчанию." }),
+        "Статусы устанавливаются при входе в элемент. Сроки — граничные таймеры: вид срока и число рабочих " +
+        "дней, название таймера следует за числом. У каждого исключающего шлюза — поток по умолчанию." }),
     ]);
   };
 
