@@ -81,7 +81,7 @@ def test_editor_page_loads_the_modeler_the_panel_and_the_words_it_offers(owner_c
     page = owner_client.get("/modeller/edit").get_data(as_text=True)
     assert "/vendor/bpmn-js/bpmn-modeler.production.min.js" in page
     assert "/vendor/dmn-js/dmn-modeler.production.min.js" in page
-    assert "modeller/panel.js" in page and "modeller/spiffworkflow.json" in page
+    assert "modeller/panel.js" in page and "modeller/timers.js" in page and "modeller/spiffworkflow.json" in page
     assert f'data-bundle-url="/modeller/bundle.json?version={shipped.id}"' in page
     vocabulary = json.loads(re.search(r'id="modeller-vocabulary">(.*?)</script>', page, re.S).group(1))
     check = next(f for f in vocabulary["forms"] if f["name"] == "application_check")
