@@ -124,6 +124,26 @@ class TimerKind(StrEnum):
                 "client_wait": "ожидание Клиента", "report_period": "отчётный период"}[self.value]
 
 
+class ClientWaitKind(StrEnum):
+    """What the client is waited for: the first argument of ``client_wait(kind, region)``; the
+    number of working days of each is configured (``VITRINA_CLIENT_WAITS``)."""
+
+    REMARKS = "remarks"
+    ORIGINALS = "originals"
+    CONSULTATION_OFFER = "consultation_offer"
+
+    @property
+    def label(self) -> str:
+        return {"remarks": "ответ Клиента на замечания", "originals": "оригиналы документов от Клиента",
+                "consultation_offer": "ответ Клиента на предложение консультации"}[self.value]
+
+    @property
+    def timeout_name(self) -> str:
+        """The name of the timer that ends the wait, as the diagram shows it."""
+        return {"remarks": "Истёк срок ожидания ответа Клиента", "originals": "Истёк срок предоставления оригиналов",
+                "consultation_offer": "Истёк срок ответа на предложение"}[self.value]
+
+
 class ProcessId(StrEnum):
     """The deployed processes Vitrina's own code refers to by id."""
 

@@ -82,10 +82,11 @@ def test_editor_page_loads_the_modeler_the_panel_and_the_words_it_offers(owner_c
     page = owner_client.get("/modeller/edit").get_data(as_text=True)
     assert "/vendor/bpmn-js/bpmn-modeler.production.min.js" in page
     assert "/vendor/dmn-js/dmn-modeler.production.min.js" in page
-    assert "modeller/panel.js" in page and "modeller/spiffworkflow.json" in page
+    assert "modeller/panel.js" in page and "modeller/timers.js" in page and "modeller/spiffworkflow.json" in page
     assert f'data-bundle-url="/modeller/bundle.json?version={shipped.id}"' in page
     vocabulary = json.loads(re.search(r'id="modeller-vocabulary">(.*?)</script>', page, re.S).group(1))
-    assert {"name": "application_check", "title": "Проверка заявки"} in vocabulary["forms"]
+    check = next(f for f in vocabulary["forms"] if f["name"] == "application_check")
+    assert check["title"] == "Проверка заявки" and check["fields"]
     assert "На рассмотрении ЦПЭ" in vocabulary["statuses"]["marketplace_support"]["application_status"]
     assert "Консультация оказана" in vocabulary["statuses"]["consultation"]["application_status"]
     assert [k["value"] for k in vocabulary["deadline_kinds"]] == ["normative", "indicative", "client_wait",

@@ -66,12 +66,15 @@ def check_command(folder):
 @with_appcontext
 def deploy_command(folder, comment, actor):
     """Развернуть модель из папки (по умолчанию bpmn/) как новую версию."""
+    from ..modeller.scenario_files import current_scenarios
     from ..scenarios import read_scenarios
     from ..workflow.deployments import deploy_bundle, read_bundle
+    # The model's own folder is checked against the scenarios as the modeller edited them.
+    scenarios = read_scenarios(folder) if folder else current_scenarios()
     folder = folder or current_app.config["VITRINA_BPMN_DIR"]
     try:
         deployment, created = deploy_bundle(read_bundle(folder), actor=actor, comment=comment,
-                                            scenarios=read_scenarios(folder))
+                                            scenarios=scenarios)
     except ModelInvalid as exc:
         _print_problems(exc)
         click.echo("Действующая версия не изменилась.", err=True)

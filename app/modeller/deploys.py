@@ -13,7 +13,6 @@ so ``deploy_bundle`` adds none and the row is recorded with it.
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import current_app
 from sqlalchemy import update
@@ -21,18 +20,17 @@ from sqlalchemy import update
 from ..engine import ModelInvalid, bundle_hash
 from ..extensions import db
 from ..models import ModelDeploy, ModelDeployFile
-from ..scenarios import ScenarioFormatError, read_scenarios, run_scenarios
+from ..scenarios import ScenarioFormatError, run_scenarios
 from ..statuses import DeployState, JobKind
 from ..workflow.deployments import check_bundle, deploy_bundle
 from ..workflow.errors import NotFound
 from ..workflow.forms import with_forms
 from ..workflow.runtime import runtime
+from .scenario_files import current_scenarios, update_expectation
 
 log = logging.getLogger(__name__)
 
 DIVERGED_NOTE = "[развёрнуто с расхождениями со сценариями модели: {names}]"
-# A scenario's check says "<what>: ожидалось X, получено Y" or "ожидалась задача X, а …".
-_EXPECTED_GOT = re.compile(r"^(?:(?P<what>[^:]+?): )?ожидал\w* (?P<expected>.+?), (?:получен\w*|а) (?P<got>.+)$")
 
 
 class DeployNotDiverged(Exception):
@@ -69,7 +67,7 @@ def wait(deploy_id: int, timeout: float | None = None) -> None:
 def _scenarios() -> dict[str, bytes]:
     if not current_app.config.get("VITRINA_DEPLOY_SCENARIOS", True):
         return {}
-    return read_scenarios(current_app.config["VITRINA_BPMN_DIR"])
+    return current_scenarios()
 
 
 def execute(deploy_id: int):
@@ -162,20 +160,29 @@ def _progress_writer(deploy_id: int):
 
 
 def divergences_of(result) -> list[dict]:
-    """The table rows of one diverged scenario: one per problem, expected and got apart."""
+    """The table rows of one diverged scenario: one per problem, expected and got apart, and
+    where the expectation is written in the scenario («path», empty when it cannot be updated)."""
     step = "создание заявки" if result.step == 0 else f"шаг {result.step} {result.label}".strip()
-    rows = []
-    for problem in result.problems:
-        found = _EXPECTED_GOT.match(problem)
-        if found:
-            what = found["what"]
-            expected = f"{what}: {found['expected']}" if what else found["expected"]
-            got = found["got"]
-        else:
-            expected, got = "—", problem
-        rows.append({"scenario": result.scenario.name, "file": result.scenario.file.rsplit("/", 1)[-1],
-                     "step": step, "expected": expected, "got": got})
-    return rows
+    prefix = ["expect"] if result.step == 0 else ["steps", result.step - 1, "expect"]
+    return [{"scenario": result.scenario.name, "file": result.scenario.file.rsplit("/", 1)[-1], "step": step,
+             "expected": m.expected, "got": m.got, "path": [*prefix, *m.path] if m.path else [],
+             "was": m.was, "value": m.value} for m in result.mismatches]
+
+
+def update_scenario(deploy_id: int, index: int, actor: str) -> ModelDeploy:
+    """«Обновить сценарий» for one row of the table: the scenario now expects what the model did.
+    ExpectationMoved (from app/scenarios) when the scenario no longer says what it was measured against."""
+    row = get(deploy_id)
+    rows = list(row.divergences or [])
+    if not 0 <= index < len(rows) or not rows[index].get("path"):
+        raise NotFound(f"no updatable divergence {index} of deploy {deploy_id}")
+    wanted = rows[index]
+    if not wanted.get("updated"):
+        update_expectation(wanted["file"], wanted["path"], wanted["was"], wanted["value"], actor)
+        row = get(deploy_id)
+        row.divergences = [{**r, "updated": True} if i == index else r for i, r in enumerate(row.divergences)]
+        db.session.commit()
+    return row
 
 
 def as_json(row: ModelDeploy) -> dict:

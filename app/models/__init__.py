@@ -12,6 +12,7 @@ from .incident import Incident
 from .job import BackgroundJob
 from .model_deploy import ModelDeploy, ModelDeployFile
 from .model_draft import ModelDraft, ModelDraftFile
+from .model_scenario import ModelScenario
 from .instance import ProcessInstance
 from .intake import IntakeWindow
 from .invitation import Invitation
@@ -28,5 +29,5 @@ from .user import User, UserRole
 from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "ExportCentre", "Incident", "IntakeWindow", "Invitation",
-           "LoginFailure", "ModelDeploy", "ModelDeployFile", "Notification", "NotificationSetting", "OpenTask",
+           "LoginFailure", "ModelDeploy", "ModelDeployFile", "ModelScenario", "Notification", "NotificationSetting", "OpenTask",
            "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SavedFilter", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]

@@ -1,6 +1,9 @@
 """What a scenario step expects, compared with what the application shows after it."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from ..calendar import MOSCOW
@@ -57,39 +60,83 @@ def payload_for(task: OpenTask, data: dict) -> dict:
     return {**(answer or {}), **data}
 
 
-def compare(instance: ProcessInstance, expect: dict) -> list[str]:
-    problems = []
+@dataclass(frozen=True)
+class Mismatch:
+    """One thing a step expected and the model did otherwise. ``path`` is where the expectation
+    is written in the step's ``expect`` (() when no value can replace it), ``was`` the value
+    written there and ``value`` what the model did, written as the scenario writes it."""
 
-    def differs(what, expected, actual):
+    text: str
+    expected: str
+    got: str
+    path: tuple = ()
+    was: object = None
+    value: object = None
+
+    @classmethod
+    def plain(cls, text: str) -> "Mismatch":
+        """A problem said in words only (a missing task, a step that failed): split where it says
+        «ожидалось X, получено Y», else all of it is what the model did."""
+        found = _EXPECTED_GOT.match(text)
+        if not found:
+            return cls(text, "—", text)
+        what = found["what"]
+        return cls(text, f"{what}: {found['expected']}" if what else found["expected"], found["got"])
+
+
+# A check says "<what>: ожидалось X, получено Y" or "ожидалась задача X, а …".
+_EXPECTED_GOT = re.compile(r"^(?:(?P<what>[^:]+?): )?ожидал\w* (?P<expected>.+?), (?:получен\w*|а) (?P<got>.+)$")
+
+
+def compare(instance: ProcessInstance, expect: dict) -> list[Mismatch]:
+    problems: list[Mismatch] = []
+
+    def differs(key, what, actual):
+        expected = expect[key]
+        if key == "tasks":
+            expected = sorted(expected)
         if expected != actual:
-            problems.append(f"{what}: ожидалось {_show(expected)}, получено {_show(actual)}")
+            problems.append(Mismatch(f"{what}: ожидалось {_show(expected)}, получено {_show(actual)}",
+                                     f"{what}: {_show(expected)}", _show(actual),
+                                     (key,) if actual is not None else (), expect[key], actual))
 
     for line in ("application_status", "service_status"):
         if line in expect:
-            differs(STATUS_WORDS[line], expect[line], getattr(instance, line))
+            differs(line, STATUS_WORDS[line], getattr(instance, line))
     if "state" in expect:
-        differs("состояние заявки", expect["state"], str(instance.state))
+        differs("state", "состояние заявки", str(instance.state))
     tasks = open_tasks(instance)
     if "tasks" in expect:
-        differs("открытые задачи", sorted(expect["tasks"]), sorted(t.name for t in tasks))
+        differs("tasks", "открытые задачи", sorted(t.name for t in tasks))
     if "history" in expect:
-        differs("история статусов заявки", expect["history"], _history(instance, "application_status"))
+        differs("history", "история статусов заявки", _history(instance, "application_status"))
     if "service_history" in expect:
-        differs("история статусов услуги", expect["service_history"], _history(instance, "service_status"))
+        differs("service_history", "история статусов услуги", _history(instance, "service_status"))
     if "consultation" in expect:
         child = db.session.scalar(select(ProcessInstance).where(ProcessInstance.parent_id == instance.id)
                                   .order_by(ProcessInstance.id))
-        differs("консультация", expect["consultation"], child.application_status if child else None)
+        differs("consultation", "консультация", child.application_status if child else None)
     for name, dues in (expect.get("due") or {}).items():
         task = next((t for t in tasks if t.name == name), None)
         if task is None:
-            problems.append(f"срок задачи «{name}»: задача не открыта")
+            problems.append(Mismatch.plain(f"срок задачи «{name}»: задача не открыта"))
             continue
         for kind, text in dues.items():
             actual = getattr(task, DUE_FIELDS[kind])
             if not _same_moment(text, actual):
-                problems.append(f"{DUE_WORDS[kind]} задачи «{name}»: ожидался {text}, получен {_when(actual)}")
+                what = f"{DUE_WORDS[kind]} задачи «{name}»"
+                problems.append(Mismatch(f"{what}: ожидался {text}, получен {_when(actual)}", f"{what}: {text}",
+                                         _when(actual), ("due", name, kind) if actual else (), text,
+                                         _written_like(text, actual) if actual else None))
     return problems
+
+
+def _written_like(text: str, moment) -> str:
+    """A moment with the precision of the expectation it replaces: a date, or a time to the second."""
+    local = moment.astimezone(MOSCOW)
+    if not has_time(text):
+        return f"{local:%d.%m.%Y}"
+    return f"{local:%d.%m.%Y %H:%M}" if local.second == 0 else f"{local:%d.%m.%Y %H:%M:%S}"
 
 
 def _history(instance, line: str) -> list[str]:

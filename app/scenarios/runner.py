@@ -17,7 +17,7 @@ from ..config import ROOT
 from ..engine import EngineError
 from ..extensions import db
 from ..workflow.errors import StepFailed, WorkflowError
-from .checks import Diverged, compare, find_task, payload_for
+from .checks import Diverged, Mismatch, compare, find_task, payload_for
 from .format import Scenario, load_scenario, parse_moment
 
 
@@ -35,6 +35,7 @@ class ScenarioResult:
     label: str = ""
     element_id: str | None = None
     problems: list[str] = field(default_factory=list)
+    mismatches: list[Mismatch] = field(default_factory=list)  # the problems, each with what to write instead
 
     @property
     def ok(self) -> bool:
@@ -119,10 +120,12 @@ def _run(scenario: Scenario, model_files: dict[str, bytes], clock: _ScenarioCloc
                                  company_name=scenario.start["company_name"],
                                  company_inn=scenario.start["company_inn"], deployment=deployment)
     except (WorkflowError, EngineError) as exc:
-        result.step, result.problems = 0, [f"заявка не создана: {exc}"]
+        result.step = 0
+        _diverged(result, [Mismatch.plain(f"заявка не создана: {exc}")])
         return result
     if problems := compare(instance, scenario.expect):
-        result.step, result.problems = 0, problems
+        result.step = 0
+        _diverged(result, problems)
         return result
     for number, step in enumerate(scenario.steps, start=1):
         result.step = number
@@ -136,19 +139,23 @@ def _run(scenario: Scenario, model_files: dict[str, bytes], clock: _ScenarioCloc
             instance = get_instance(instance.id)
             problems = compare(instance, step.get("expect") or {})
         except Diverged as exc:
-            problems = [str(exc)]
+            problems = [Mismatch.plain(str(exc))]
         except StepFailed as exc:  # the model's code stopped: name the element whose code it was
             db.session.rollback()
             result.element_id = exc.element_id or result.element_id
-            problems = [f"шаг не выполнен: {exc}"]
+            problems = [Mismatch.plain(f"шаг не выполнен: {exc}")]
         except (WorkflowError, EngineError) as exc:
             db.session.rollback()
-            problems = [f"шаг не выполнен: {exc}"]
+            problems = [Mismatch.plain(f"шаг не выполнен: {exc}")]
         if problems:
-            result.problems = problems
+            _diverged(result, problems)
             return result
     result.step, result.label, result.element_id = None, "", None
     return result
+
+
+def _diverged(result: ScenarioResult, problems: list[Mismatch]) -> None:
+    result.mismatches, result.problems = problems, [p.text for p in problems]
 
 
 def _complete(instance, task, step) -> None:

@@ -8,7 +8,7 @@ the ``X-CSRFToken`` header. Validation and deploy are the same checks as ``vitri
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -18,7 +18,9 @@ from ..modeller.bundle import (BundleRejected, as_text, base_from_json, comment_
 from ..jobs import functions
 from ..modeller import deploys
 from ..modeller.model_drafts import list_drafts, list_versions, save_draft
-from ..modeller.scenario_files import scenario_texts
+from ..modeller.scenario_files import (ScenarioConflict, ScenarioRejected, get_scenario, restore_shipped,
+                                       save_scenario, scenario_texts)
+from ..scenarios.expectations import ExpectationMoved
 from ..modeller.vocabulary import panel_vocabulary
 from ..roles import Role
 from ..statuses import JobKind
@@ -93,7 +95,8 @@ def edit():
     except NothingDeployed:
         return render_template("modeller/index.html", versions=[], drafts=list_drafts(),
                                error="Модель ещё не развёрнута: выполните vitrina deploy"), 503
-    return render_template("modeller/editor.html", source=source, vocabulary=panel_vocabulary(forms_dir()),
+    vocabulary = panel_vocabulary(forms_dir(), current_app.config["VITRINA_CLIENT_WAITS"])
+    return render_template("modeller/editor.html", source=source, vocabulary=vocabulary,
                            bundle_url=url_for(".bundle", **{source.kind: source.id}), dmn_js_url=dmn_js_url)
 
 
@@ -153,6 +156,9 @@ def _deploy_answer(row):
     if row.deployment_id:
         answer["url"] = url_for(".edit", version=row.deployment_id)
     answer["anyway_url"] = url_for(".deploy_anyway", deploy_id=row.id)
+    for index, divergence in enumerate(answer["divergences"]):
+        if divergence.get("path"):
+            divergence["update_url"] = url_for(".update_scenario", deploy_id=row.id, index=index)
     answer["scenarios_url"] = url_for(".scenarios")
     return answer
 
@@ -173,7 +179,56 @@ def deploy_anyway(deploy_id: int):
     return jsonify(_deploy_answer(row))
 
 
+@bp.post("/deploys/<int:deploy_id>/divergences/<int:index>/update")
+def update_scenario(deploy_id: int, index: int):
+    """«Обновить сценарий»: the scenario of one row of the table expects what the model did."""
+    try:
+        row = deploys.update_scenario(deploy_id, index, actor=current_user.email)
+    except NotFound:
+        abort(404)
+    except (ExpectationMoved, ScenarioConflict) as exc:
+        return _json_error(409, "scenario_changed", str(exc))
+    except ScenarioRejected as exc:
+        return _json_error(422, "scenario_invalid", str(exc))
+    return jsonify(_deploy_answer(row))
+
+
 @bp.get("/scenarios")
 def scenarios():
-    """The model scenarios the deploy checks, to read what a divergence is measured against."""
-    return render_template("modeller/scenarios.html", scenarios=scenario_texts())
+    """The model scenarios the deploy checks, each editable in the page."""
+    return render_template("modeller/scenarios.html", scenarios=scenario_texts(), errors={}, texts={})
+
+
+def _scenario_or_404(name: str):
+    try:
+        return get_scenario(name)
+    except NotFound:
+        abort(404)
+
+
+@bp.post("/scenarios/<name>")
+def save_scenario_text(name: str):
+    """Store an edited scenario over the shipped file; a text not in the format is refused (422)
+    with the lines named, a colleague's edit in between is a conflict (409)."""
+    _scenario_or_404(name)
+    text = request.form.get("text", "")
+    try:
+        saved = save_scenario(name, text, actor=current_user.email, version=request.form.get("version") or None)
+    except (ScenarioRejected, ScenarioConflict) as exc:
+        status = 409 if isinstance(exc, ScenarioConflict) else 422
+        return render_template("modeller/scenarios.html", scenarios=scenario_texts(), errors={name: str(exc)},
+                               texts={name: text}), status
+    flash(f"Сценарий «{saved.name}» сохранён: следующее развёртывание проверяет модель по нему.")
+    return redirect(url_for(".scenarios", _anchor=name))
+
+
+@bp.post("/scenarios/<name>/restore")
+def restore_scenario(name: str):
+    _scenario_or_404(name)
+    try:
+        restored = restore_shipped(name)
+    except ScenarioRejected as exc:
+        return render_template("modeller/scenarios.html", scenarios=scenario_texts(), errors={name: str(exc)},
+                               texts={}), 422
+    flash(f"Сценарий «{restored.name}» снова такой, как в исходных файлах модели.")
+    return redirect(url_for(".scenarios", _anchor=name))

@@ -72,7 +72,40 @@ def open_editor(page, live_server, query: str = "") -> None:
     page.wait_for_selector('#modeller[data-state="ready"]', timeout=30_000)
 
 
-def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications_take_it(
+def type_step_2_days(page, timer_id: str, days: int):
+    """In the panel, as an owner does: a deadline of step 2 is a number of working days.
+    Returns the field and the number it showed before."""
+    find(page, "step_2_check")  # step 2, then its timer on the canvas
+    click_shape(page, timer_id)
+    number = page.locator(".modeller-panel input[name=timer_n]")
+    assert number.get_attribute("type") == "number"
+    before = number.input_value()
+    number.fill(str(days))
+    number.press("Tab")
+    return number, before
+
+
+def set_step_2_normative_days(page, days: int) -> None:
+    assert page.locator(".modeller-tabs button.dirty").count() == 0
+    _number, before = type_step_2_days(page, "step_2_normative", days)
+    assert before == "2"  # the number the shipped expression holds
+    assert page.locator(".modeller-panel select[name=deadline_kind]").input_value() == "normative"
+    page.wait_for_selector(f'.modeller-tabs button.dirty[data-file="{MAIN}"]')
+
+
+def open_advanced(page) -> None:
+    advanced = page.locator(".modeller-panel details.advanced")
+    if not advanced.evaluate("d => d.open"):
+        advanced.locator("summary").click()
+
+
+def deploy_diverging(page) -> None:
+    """«Развернуть» a model the shipped scenarios disagree with: the table appears in the page."""
+    page.click('button[data-action="deploy"]')
+    page.wait_for_selector('#modeller[data-deploy-state="diverged"]', timeout=120_000)
+
+
+def test_owner_sets_a_deadline_in_working_days_updates_the_scenario_and_new_applications_take_it(
         live_server, page, page_errors, tmp_path):
     app = live_server.app
     old = new_application_at_check(app)
@@ -80,33 +113,35 @@ def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications
     open_editor(page, live_server)
     assert page.locator('.modeller-tabs button[aria-selected="true"]').inner_text() == MAIN
 
-    find(page, "step_2_check")  # step 2, then its normative timer on the canvas
-    assert page.locator(".modeller-panel select[name=form]").input_value() == "application_check"
-    click_shape(page, "step_2_normative")
+    set_step_2_normative_days(page, 3)
+    # The element's name follows the number, on the canvas too; the expression is generated.
+    page.wait_for_function("""() => document.querySelector('.modeller-panel input[name=name]').value
+                              === 'Нормативный срок: 3 р.д.'""")
     panel = page.locator(".modeller-panel")
-    assert panel.locator("select[name=deadline_kind]").input_value() == "normative"
-    expression = panel.locator("input[name=timer_expression]")
-    assert expression.input_value() == "deadline(2)"
-    expression.fill("deadline(3)")
-    expression.press("Tab")
-    name = panel.locator("input[name=name]")
-    name.fill("Нормативный срок: 3 р.д.")
-    name.press("Tab")
-    page.wait_for_selector(f'.modeller-tabs button.dirty[data-file="{MAIN}"]')
+    label = page.locator('.modeller-canvas:not([hidden]) .djs-element[data-element-id="step_2_normative_label"]')
+    assert "3 р.д." in label.text_content()
+    assert not panel.locator("input[name=timer_expression]").is_visible()  # the code waits under «Дополнительно»
+    open_advanced(page)
+    assert panel.locator("input[name=timer_expression]").input_value() == "deadline(3)"
     page.screenshot(path=str(tmp_path / "modeller-panel.png"))
+    click_shape(page, "step_2_check")  # the step: its form picked from the forms, with their fields
+    assert panel.locator("select[name=form]").input_value() == "application_check"
+    assert "Решение — выбор: Согласовать / Направить замечания / Отказать" in panel.locator(".form-preview").inner_text()
+    assert panel.locator("select[name=application_status] option", has_text="На рассмотрении ЦПЭ").count() == 1
 
     page.click('button[data-action="validate"]')
     page.wait_for_selector(".modeller-message.ok")
+    assert "Ошибок нет" in page.locator(".modeller-message").inner_text()
     page.fill("input[name=comment]", "Шаг 2: нормативный срок 3 р.д.")
-    # The shipped scenarios expect step 2 in 2 working days: the deploy's job runs them and the
-    # page shows where the model diverges, in a table, with no dialog and no repository path.
+    # The same check passes at «Развернуть»; the deploy's job runs the scenarios, which expect
+    # 2 working days: the page shows where the model diverges, with no dialog and no repository path.
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.click('button[data-action="deploy"]')
-    page.wait_for_selector('#modeller[data-deploy-state="diverged"]', timeout=120_000)
+    deploy_diverging(page)
     table = page.locator(".modeller-divergences")
-    assert table.is_visible() and not dialogs
-    assert [h.inner_text() for h in table.locator("th").all()] == ["Сценарий", "Шаг", "Ожидалось", "Получено"]
+    assert table.is_visible() and not dialogs and not page.locator(".modeller-problems li").count()
+    assert [h.inner_text() for h in table.locator("th").all()] == ["Сценарий", "Шаг", "Ожидалось", "Получено",
+                                                                   "Что сделать"]
     first = table.locator("tbody tr").first.locator("td")
     assert first.nth(0).inner_text() == "Основной путь (шаги 1–13)"
     assert "05.11.2025" in first.nth(2).inner_text() and "06.11.2025" in first.nth(3).inner_text()
@@ -115,7 +150,7 @@ def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Deployment)) == 1  # not deployed
         db.session.remove()
-    # On a phone the table and its two actions stay within the screen.
+    # On a phone the table and its actions stay within the screen.
     page.set_viewport_size({"width": 390, "height": 844})
     box = page.locator(".modeller-deploy").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
@@ -123,15 +158,17 @@ def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications
     assert cell.evaluate("td => getComputedStyle(td, '::before').content") == '"Ожидалось"'
     cell_box = cell.bounding_box()
     assert cell_box["x"] + cell_box["width"] <= 390
-    anyway = page.locator('button[data-action="deploy-anyway"]')
-    anyway.scroll_into_view_if_needed()
-    assert anyway.is_visible() and page.locator("[data-role=scenarios-link]").is_visible()
+    update = first.nth(4).locator('button[data-action="update-scenario"]')
+    update.scroll_into_view_if_needed()
+    assert update.is_visible() and page.locator('button[data-action="deploy-anyway"]').is_visible()
     page.screenshot(path=str(tmp_path / "modeller-divergences-390.png"), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.screenshot(path=str(tmp_path / "modeller-divergences-1366.png"))
 
-    anyway.click()
-    page.wait_for_selector("#modeller[data-deployed]")
+    update.click()  # the scenario now expects 3 working days
+    page.wait_for_selector(".modeller-divergences tbody td .done")
+    assert first.nth(4).inner_text() == "Сценарий обновлён"
+    page.click('button[data-action="redeploy"]')
+    page.wait_for_selector("#modeller[data-deployed]", timeout=120_000)
     assert "Развёрнута версия № 2" in page.locator(".modeller-message").inner_text()
     # The heading follows the deploy without a reload, and so does the address.
     assert page.locator("[data-role=source-label]").inner_text() == "версия № 2"
@@ -140,15 +177,14 @@ def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications
 
     scenarios = page.context.new_page()
     scenarios.goto(live_server("/modeller/scenarios#happy_path.yaml"))
-    assert scenarios.locator("#happy_path\\.yaml h2").inner_text() == "Основной путь (шаги 1–13)"
+    section = scenarios.locator("#happy_path\\.yaml")
+    assert section.locator("h2").inner_text() == "Основной путь (шаги 1–13)"
+    assert "Изменён в редакторе" in section.inner_text() and "normative: 06.11.2025" in section.inner_text()
     scenarios.close()
 
     with app.app_context():
         deployment = current_deployment()
-        assert deployment.deployed_by == "owner@demo.ru"
-        assert deployment.comment.startswith("Шаг 2: нормативный срок 3 р.д. [развёрнуто с расхождениями "
-                                             "со сценариями модели: ")
-        assert "Основной путь (шаги 1–13)" in deployment.comment
+        assert (deployment.deployed_by, deployment.comment) == ("owner@demo.ru", "Шаг 2: нормативный срок 3 р.д.")
         assert db.session.scalar(select(db.func.count()).select_from(Deployment)) == 2
         tree = etree.fromstring(deployment.file_map()[MAIN])
         timer = tree.find(".//bpmn:boundaryEvent[@id='step_2_normative']", NS)
@@ -175,12 +211,40 @@ def test_owner_changes_a_deadline_in_the_panel_deploys_and_only_new_applications
             assert calendar.working_days_between(old_due.date(), new_due.date()) == 1
 
 
+def test_a_model_diverging_from_the_scenarios_is_deployed_anyway_noted_in_the_comment(live_server, page, page_errors):
+    open_editor(page, live_server)
+    set_step_2_normative_days(page, 3)
+    page.fill("input[name=comment]", "Шаг 2: 3 р.д.")
+    deploy_diverging(page)
+    page.click('button[data-action="deploy-anyway"]')
+    page.wait_for_selector("#modeller[data-deployed]")
+    assert page.locator("[data-role=source-label]").inner_text() == "версия № 2"
+    with live_server.app.app_context():
+        comment = current_deployment().comment
+        assert comment.startswith("Шаг 2: 3 р.д. [развёрнуто с расхождениями со сценариями модели: ")
+        assert "Основной путь (шаги 1–13)" in comment
+        db.session.remove()
+    assert not real(page_errors), page_errors
+
+
+def test_a_number_of_days_out_of_range_is_refused_in_the_panel(live_server, page, page_errors):
+    open_editor(page, live_server)
+    number, _before = type_step_2_days(page, "step_2_normative", 0)
+    error = page.locator("#prop-timer-n-error")
+    assert error.is_visible() and "от 1 до 250" in error.inner_text()
+    assert number.get_attribute("aria-invalid") == "true" and "prop-timer-n-error" in number.get_attribute(
+        "aria-describedby")
+    assert not page.locator(".modeller-tabs button.dirty").count()  # nothing written into the model
+    assert not real(page_errors), page_errors
+
+
 def test_a_refused_deploy_lists_the_problems_and_a_click_selects_the_element(live_server, page, page_errors):
     open_editor(page, live_server)
     find(page, "step_2_check")
     click_shape(page, "step_2_normative")
+    open_advanced(page)
     expression = page.locator(".modeller-panel input[name=timer_expression]")
-    expression.fill("deadline(3")  # a typo: the bracket is not closed
+    expression.fill("deadline(3")  # a typo in the expression itself: the bracket is not closed
     expression.press("Tab")
     page.click('button[data-action="deploy"]')
     page.wait_for_selector(".modeller-problems li")
@@ -237,11 +301,7 @@ def test_a_deleted_flow_is_one_problem_with_its_consequences_folded_and_marked_o
 
 def test_a_draft_saved_in_the_editor_is_listed_and_opens_with_the_change(live_server, page, page_errors):
     open_editor(page, live_server)
-    find(page, "step_2_check")
-    click_shape(page, "step_2_indicative")
-    expression = page.locator(".modeller-panel input[name=timer_expression]")
-    expression.fill("deadline(2)")
-    expression.press("Tab")
+    type_step_2_days(page, "step_2_indicative", 2)
     page.fill("input[name=comment]", "Индикативный срок 2 р.д.")
     page.click('button[data-action="save-draft"]')
     page.wait_for_selector("#modeller[data-draft]")
@@ -253,7 +313,8 @@ def test_a_draft_saved_in_the_editor_is_listed_and_opens_with_the_change(live_se
     row.locator("a").click()
     page.wait_for_selector('#modeller[data-state="ready"]', timeout=30_000)
     find(page, "step_2_indicative")
-    assert page.locator(".modeller-panel input[name=timer_expression]").input_value() == "deadline(2)"
+    assert page.locator(".modeller-panel input[name=timer_n]").input_value() == "2"
+    assert page.locator(".modeller-panel input[name=name]").input_value() == "Индикативный срок: 2 р.д."
     assert not real(page_errors), page_errors
 
 

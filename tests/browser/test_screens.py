@@ -32,7 +32,7 @@ ROLE_PAGES = {
     "ops@demo.ru": ["/tasks", "/applications", "/accounting"],
     "kb@demo.ru": ["/tasks"],
     "operator@demo.ru": ["/tasks", "/operators/"],
-    "owner@demo.ru": ["/modeller/", "/versions"],
+    "owner@demo.ru": ["/modeller/", "/modeller/scenarios", "/versions"],
     "analyst@demo.ru": ["/simulation/", "/sales"],
     "admin@demo.ru": ["/sla", "/accounting", "/admin/users/", "/admin/users/new", "/admin/incidents/", "/admin/jobs/", "/operators/",
                       "/notifications/settings"],

@@ -296,7 +296,9 @@
         return post(root.dataset.validateUrl).then(function (answer) {
           if (answer.status !== 200) { say(errorText(answer), "error"); return; }
           showProblems(answer.data.problems);
-          if (answer.data.ok) say("Ошибок нет: модель можно развернуть.", "ok");
+          // The same check «Развернуть» makes first; the scenarios run after it, in the deploy's job.
+          if (answer.data.ok) say("Ошибок нет: модель можно развернуть. При развёртывании её проверят " +
+                                  "сценарии модели.", "ok");
           else say("Найдено ошибок: " + answer.data.problems.length + ". Щелчок по ошибке выделяет элемент.", "error");
         });
       });
@@ -325,6 +327,7 @@
         });
       });
     },
+    redeploy: function () { return actions.deploy(); },
     "deploy-anyway": function () {
       if (!state.deploy) return Promise.resolve();
       return run("Развёртывание", function () {
@@ -344,7 +347,7 @@
   var progressLine = deployBox.querySelector(".modeller-deploy-progress");
   var divergenceBox = deployBox.querySelector(".modeller-divergences");
   var POLL_MS = 700;
-  var HEADINGS = ["Сценарий", "Шаг", "Ожидалось", "Получено"];
+  var HEADINGS = ["Сценарий", "Шаг", "Ожидалось", "Получено", "Что сделать"];
 
   function hideDeploy() {
     deployBox.hidden = progressLine.hidden = divergenceBox.hidden = true;
@@ -408,6 +411,7 @@
 
   function showDivergences(rows) {
     var body = divergenceBox.querySelector("tbody");
+    var scenariosUrl = divergenceBox.querySelector("[data-role=scenarios-link]").getAttribute("href");
     body.textContent = "";
     rows.forEach(function (row) {
       var tr = document.createElement("tr");
@@ -416,7 +420,7 @@
         td.dataset.label = HEADINGS[i];  // a phone shows each row as a card, each value under its heading
         if (i === 0) {
           var link = document.createElement("a");
-          link.href = divergenceBox.querySelector("[data-role=scenarios-link]").getAttribute("href") + "#" + row.file;
+          link.href = scenariosUrl + "#" + row.file;
           link.target = "_blank";
           link.rel = "noopener";
           link.textContent = text;
@@ -426,9 +430,52 @@
         }
         tr.appendChild(td);
       });
+      tr.appendChild(rowAction(row, scenariosUrl));
       body.appendChild(tr);
     });
+    var pending = rows.some(function (row) { return row.update_url && !row.updated; });
+    var updated = rows.some(function (row) { return row.updated; });
+    divergenceBox.querySelector("[data-action=redeploy]").hidden = !updated;
+    divergenceBox.querySelector("[data-role=updated-note]").hidden = !updated || pending;
     deployBox.hidden = divergenceBox.hidden = false;
+  }
+
+  // «Обновить сценарий»: the scenario expects what the model did; a row the server cannot rewrite
+  // (a missing task, a failed step) links to the scenario's text instead.
+  function rowAction(row, scenariosUrl) {
+    var td = document.createElement("td");
+    td.dataset.label = HEADINGS[4];
+    if (row.updated) {
+      td.appendChild(Object.assign(document.createElement("span"), { className: "done", textContent: "Сценарий обновлён" }));
+    } else if (row.update_url) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.dataset.action = "update-scenario";
+      button.textContent = "Обновить сценарий";
+      button.addEventListener("click", function () { updateScenario(row.update_url); });
+      td.appendChild(button);
+    } else {
+      var link = document.createElement("a");
+      link.href = scenariosUrl + "#" + row.file;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = "Изменить сценарий";
+      td.appendChild(link);
+    }
+    return td;
+  }
+
+  function updateScenario(url) {
+    return run("Обновление сценария", function () {
+      return send(url).then(function (answer) {
+        if (answer.status !== 200) { say(errorText(answer), "error"); return; }
+        state.deploy = Object.assign(state.deploy || {}, answer.data);
+        showDivergences(answer.data.divergences);
+        var left = answer.data.divergences.filter(function (r) { return r.update_url && !r.updated; }).length;
+        say(left ? "Сценарий обновлён. Осталось расхождений: " + left + "."
+            : "Сценарии обновлены: разверните модель снова, чтобы проверить её по ним.", "ok");
+      });
+    });
   }
 
   function deployed(data) {

@@ -1,7 +1,13 @@
 /* The properties panel of the BPMN modeller: it edits what Vitrina reads from the model
- * (bpmn/README.md): the spiffworkflow properties step, form, application_status, service_status
- * and deadline_kind; timer expressions; conditions and the default flow; scripts of script tasks
- * and the pre-/post-scripts of tasks; names and documentation.
+ * (bpmn/README.md) in the owners' words: the step, the form picked from the forms with a preview
+ * of its fields, the statuses picked from the vocabulary, a deadline as its kind and a number of
+ * working days (a client wait as what the client is waited for, a report period in months), the
+ * conditions and the default flow. The expressions and scripts themselves stay reachable under
+ * «Дополнительно».
+ *
+ * The words come from the server (app/modeller/vocabulary.py): each deadline kind brings the
+ * pattern its expression is read with and the templates its expression and the element's name
+ * are written from, so this file keeps no rule of its own. The timer fields are in timers.js.
  *
  * Every change goes through bpmn-js' `modeling` service, so it can be undone (Ctrl+Z) and marks
  * the file as changed. Fields commit on "change" (leaving the field, Enter, picking an option),
@@ -11,8 +17,6 @@
 
   var PROPS = "spiffworkflow:Properties";
   var PROP = "spiffworkflow:Property";
-  var TIMER_TYPES = [["timeDate", "дата (timeDate)"], ["timeDuration", "длительность (timeDuration)"],
-                     ["timeCycle", "цикл (timeCycle)"]];
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -55,6 +59,7 @@
     if (element && element.type === "label") element = element.labelTarget;
     this.element = element;
     var box = this.container;
+    this.box = box;
     box.textContent = "";
     delete box.dataset.elementId;
     if (!element || element.type === "bpmn:Process" || element.type === "bpmn:Collaboration") {
@@ -75,8 +80,19 @@
     var timer = (bo.eventDefinitions || []).filter(function (d) { return is(d, "bpmn:TimerEventDefinition"); })[0];
     if (timer) this.timerFields(element, timer);
     if (is(bo, "bpmn:SequenceFlow")) this.flowFields(element, bo);
+    this.advanced(element, bo, timer);
+  };
+
+  // «Дополнительно»: the expressions and scripts as written; it stays open while the owner works.
+  PropertiesPanel.prototype.advanced = function (element, bo, timer) {
+    var self = this;
+    var details = el("details", { class: "advanced" }, [el("summary", { text: "Дополнительно: выражения и скрипты" })]);
+    details.open = !!this.advancedOpen;
+    details.addEventListener("toggle", function () { self.advancedOpen = details.open; });
+    this.container.appendChild(details);
+    this.box = details;
+    if (timer) this.timerExpression(element, timer);
     if (is(bo, "bpmn:ScriptTask")) {
-      this.heading("Скрипт");
       this.area("Скрипт (Python в песочнице Витрины)", "script", bo.script || "", function (value) {
         this.modeling.updateProperties(element, { script: value || undefined });
       });
@@ -87,10 +103,11 @@
       var docs = value ? [this.moddle.create("bpmn:Documentation", { text: value })] : [];
       this.modeling.updateProperties(element, { documentation: docs });
     });
+    this.box = this.container;
   };
 
   PropertiesPanel.prototype.heading = function (text) {
-    this.container.appendChild(el("h4", { text: text }));
+    this.box.appendChild(el("h4", { text: text }));
   };
 
   PropertiesPanel.prototype.bind = function (input, apply) {
@@ -102,9 +119,9 @@
     var id = "prop-" + name;
     var input = el("input", { type: "text", id: id, name: name });
     input.value = value;
-    this.container.appendChild(el("label", { for: id, text: label }));
-    this.container.appendChild(input);
-    if (hint) this.container.appendChild(el("p", { class: "hint", text: hint }));
+    this.box.appendChild(el("label", { for: id, text: label }));
+    this.box.appendChild(input);
+    if (hint) this.box.appendChild(el("p", { class: "hint", text: hint }));
     this.bind(input, apply);
     return input;
   };
@@ -113,8 +130,8 @@
     var id = "prop-" + name;
     var input = el("textarea", { id: id, name: name, rows: 4, spellcheck: "false" });
     input.value = value;
-    this.container.appendChild(el("label", { for: id, text: label }));
-    this.container.appendChild(input);
+    this.box.appendChild(el("label", { for: id, text: label }));
+    this.box.appendChild(input);
     this.bind(input, apply);
   };
 
@@ -134,9 +151,10 @@
       odd.selected = true;
       select.appendChild(odd);
     }
-    this.container.appendChild(el("label", { for: id, text: label }));
-    this.container.appendChild(select);
+    this.box.appendChild(el("label", { for: id, text: label }));
+    this.box.appendChild(select);
     this.bind(select, apply);
+    return select;
   };
 
   // --- spiffworkflow:properties -------------------------------------------------------------
@@ -191,52 +209,41 @@
     var process = processOf(bo);
     var words = (process && vocab.statuses[process.id]) || {};
     this.heading("Витрина");
-    this.field("Шаг табл. 5.9 (step)", "step", propertyValue(bo, "step"), function (value) {
+    this.field("Шаг табл. 5.9", "step", propertyValue(bo, "step"), function (value) {
       self.setProperty(element, "step", value);
     }, "Например 2, 2.1, 12.");
-    if (is(bo, "bpmn:UserTask")) {
-      this.select("Форма шага (form)", "form", propertyValue(bo, "form"),
-        vocab.forms.map(function (f) { return [f.name, f.name + " — " + f.title]; }),
-        function (value) { self.setProperty(element, "form", value); }, "нет файла в forms/");
-    }
+    if (is(bo, "bpmn:UserTask")) this.formField(element, bo);
     Object.keys(vocab.status_lines).forEach(function (line) {
       var options = (words[line] || vocab.statuses["*"][line] || []).map(function (w) { return [w, w]; });
-      self.select(vocab.status_lines[line] + " при входе (" + line + ")", line, propertyValue(bo, line), options,
+      self.select(vocab.status_lines[line] + " при входе в шаг", line, propertyValue(bo, line), options,
         function (value) { self.setProperty(element, line, value); }, "нет в словаре статусов");
     });
   };
 
-  // --- timers ------------------------------------------------------------------------------
-
-  PropertiesPanel.prototype.timerFields = function (element, timer) {
+  // The form of a user task, picked from the forms the model is deployed with, its fields shown.
+  PropertiesPanel.prototype.formField = function (element, bo) {
     var self = this;
-    var bo = element.businessObject;
-    var kind = TIMER_TYPES.filter(function (t) { return timer[t[0]]; })[0];
-    var type = kind ? kind[0] : "timeDate";
-    var expression = timer[type] ? timer[type].body || "" : "";
-    this.heading("Срок (таймер)");
-    this.select("Вид срока (deadline_kind)", "deadline_kind", propertyValue(bo, "deadline_kind"),
-      this.vocabulary.deadline_kinds.map(function (k) { return [k.value, k.value + " — " + k.label]; }),
-      function (value) { self.setProperty(element, "deadline_kind", value); }, "неизвестный вид");
-    var typeSelect;
-    function write(newType, body) {
-      var props = { timeDate: undefined, timeDuration: undefined, timeCycle: undefined };
-      props[newType] = body ? self.moddle.create("bpmn:FormalExpression", { body: body }) : undefined;
-      self.modeling.updateModdleProperties(element, timer, props);
+    var forms = this.vocabulary.forms;
+    var select = this.select("Форма шага", "form", propertyValue(bo, "form"),
+      forms.map(function (f) { return [f.name, f.title ? f.title + " (" + f.name + ")" : f.name]; }),
+      function (value) { self.setProperty(element, "form", value); }, "такой формы нет");
+    var preview = el("div", { class: "form-preview", id: "prop-form-preview", "aria-live": "polite" });
+    select.setAttribute("aria-describedby", preview.id);
+    this.box.appendChild(preview);
+    function draw(name) {
+      preview.textContent = "";
+      var form = forms.filter(function (f) { return f.name === name; })[0];
+      if (!form) {
+        if (name) preview.appendChild(el("p", { class: "hint error", text: "Формы с таким именем нет среди форм модели." }));
+        return;
+      }
+      preview.appendChild(el("p", { class: "hint", text: form.fields.length ? "Поля формы:" : "В форме нет полей." }));
+      preview.appendChild(el("ul", {}, form.fields.map(function (f) {
+        return el("li", { text: f.title + " — " + f.kind + (f.required ? ", обязательное" : "") });
+      })));
     }
-    this.container.appendChild(el("label", { for: "prop-timer_type", text: "Тип выражения" }));
-    typeSelect = el("select", { id: "prop-timer_type", name: "timer_type" });
-    TIMER_TYPES.forEach(function (t) {
-      var option = el("option", { value: t[0], text: t[1] });
-      if (t[0] === type) option.selected = true;
-      typeSelect.appendChild(option);
-    });
-    this.container.appendChild(typeSelect);
-    typeSelect.addEventListener("change", function () { write(typeSelect.value, expression); });
-    this.field("Выражение срока", "timer_expression", expression, function (value) {
-      write(typeSelect.value, value);
-    }, "deadline(n) — конец n-го рабочего дня со дня после начала шага; client_wait(\"remarks\", region) — " +
-       "ожидание Клиента; next_period(start, months) — граница отчётного периода.");
+    draw(select.value);
+    select.addEventListener("input", function () { draw(select.value); });
   };
 
   // --- sequence flows ----------------------------------------------------------------------
@@ -252,14 +259,14 @@
       var id = "prop-default_flow";
       var box = el("input", { type: "checkbox", id: id, name: "default_flow" });
       box.checked = isDefault;
-      this.container.appendChild(el("label", { class: "checkbox", for: id }, [box,
+      this.box.appendChild(el("label", { class: "checkbox", for: id }, [box,
         document.createTextNode(" поток по умолчанию (когда ни одно условие не выполнено)")]));
       box.addEventListener("change", function () {
         self.modeling.updateProperties(source, { default: box.checked ? bo : undefined });
       });
     }
     if (isDefault) {
-      this.container.appendChild(el("p", { class: "hint", text: "У потока по умолчанию нет условия." }));
+      this.box.appendChild(el("p", { class: "hint", text: "У потока по умолчанию нет условия." }));
       return;
     }
     this.area("Условие (Python, например decision == \"remarks\")", "condition",
@@ -297,10 +304,12 @@
     return el("div", {}, [
       el("h4", { text: "Что читает Витрина" }),
       el("p", { class: "hint", text: "Дорожка — роль исполнителя (Клиент, ЦПЭ, МО РЭЦ, ОПС РЭЦ, КБ РЭЦ, Оператор). " +
-        "Статусы устанавливаются при входе в элемент. Сроки — граничные таймеры с выражением deadline(n) " +
-        "и видом normative или indicative. У каждого исключающего шлюза — поток по умолчанию." }),
+        "Статусы устанавливаются при входе в элемент. Сроки — граничные таймеры: вид срока и число рабочих " +
+        "дней, название таймера следует за числом. У каждого исключающего шлюза — поток по умолчанию." }),
     ]);
   };
 
+  // What the timer fields (timers.js) share with the rest of the panel.
+  PropertiesPanel.helpers = { el: el, propertyValue: propertyValue };
   window.VitrinaPropertiesPanel = PropertiesPanel;
 })();
