@@ -1,7 +1,7 @@
 """model scenarios edited in the modeller, layered over the shipped files
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-08 02:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import app.models.types  # noqa: F401  (custom column types used by autogenerate
 
 # revision identifiers, used by Alembic.
 revision = '0027'
-down_revision = '0025'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
