@@ -299,6 +299,25 @@ def test_a_deleted_flow_is_one_problem_with_its_consequences_folded_and_marked_o
     assert not real(page_errors), page_errors
 
 
+def test_a_pause_in_editing_checks_the_model_on_the_server_and_marks_the_cause(live_server, page, page_errors):
+    open_editor(page, live_server)
+    page.evaluate("""() => {
+      const modeler = window.vitrinaModeller.state.tabs["marketplace_support.bpmn"].modeler;
+      modeler.get("modeling").removeConnection(
+        modeler.get("elementRegistry").get("flow_step_2_check__gw_step_2"));
+    }""")
+    page.wait_for_selector('#modeller[data-live-check="done"]')  # nothing pressed
+    assert page.locator(".modeller-message").inner_text().startswith("Проверено при правке: ошибок 1.")
+    assert page.locator(".modeller-problems > li").count() == 1
+    canvas = page.locator(".modeller-canvas:not([hidden])")
+    assert canvas.locator('.djs-element.vitrina-problem[data-element-id="step_2_check"]').count() == 1
+    page.evaluate("""() => window.vitrinaModeller.state.tabs["marketplace_support.bpmn"].modeler
+                   .get("commandStack").undo()""")
+    page.wait_for_selector('.modeller-message.ok:has-text("Проверено при правке: ошибок нет")')
+    assert page.locator(".modeller-problems > li").count() == 0
+    assert not real(page_errors), page_errors
+
+
 def test_a_draft_saved_in_the_editor_is_listed_and_opens_with_the_change(live_server, page, page_errors):
     open_editor(page, live_server)
     type_step_2_days(page, "step_2_indicative", 2)

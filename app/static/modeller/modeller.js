@@ -94,6 +94,7 @@
   Tab.prototype.markChanged = function () {
     this.changed = true;
     this.button.classList.add("dirty");
+    scheduleLiveCheck();
   };
 
   Tab.prototype.exportXML = function () {
@@ -290,8 +291,40 @@
     });
   }
 
+  // --- checks as the owner edits -----------------------------------------------------------
+  // A pause in editing sends the model to the same server check as «Проверить» (no rules of
+  // its own here); an answer that an edit has overtaken is dropped.
+  var LIVE_CHECK_MS = 1200;
+  var live = { timer: null, sent: 0 };
+
+  function scheduleLiveCheck() {
+    clearTimeout(live.timer);
+    live.timer = setTimeout(liveCheck, LIVE_CHECK_MS);
+  }
+
+  function liveCheck() {
+    if (state.busy) { scheduleLiveCheck(); return; }
+    var mine = ++live.sent;
+    root.dataset.liveCheck = "running";
+    post(root.dataset.validateUrl).then(function (answer) {
+      if (mine !== live.sent || state.busy) return;
+      root.dataset.liveCheck = "done";
+      if (answer.status !== 200) return;  // a refused check says why when the owner presses «Проверить»
+      showProblems(answer.data.problems);
+      if (answer.data.ok) say("Проверено при правке: ошибок нет.", "ok");
+      else say("Проверено при правке: ошибок " + answer.data.problems.length +
+               ". Щелчок по ошибке выделяет элемент.", "error");
+    }).catch(function () { if (mine === live.sent) root.dataset.liveCheck = "failed"; });
+  }
+
+  function cancelLiveCheck() {
+    clearTimeout(live.timer);
+    live.sent++;  // an answer on its way is now overtaken
+  }
+
   var actions = {
     validate: function () {
+      cancelLiveCheck();
       return run("Проверка", function () {
         return post(root.dataset.validateUrl).then(function (answer) {
           if (answer.status !== 200) { say(errorText(answer), "error"); return; }
