@@ -86,6 +86,8 @@ def test_form_errors_name_the_field_in_russian_and_start_nothing(client, analyst
     response = client.post("/simulation/", data=fields)
     assert response.status_code == 400 and "Число прогонов (точность)</a>: значение 0 меньше допустимого" in response.text
     assert 'id="f-replications-error"' in response.text and run_count() == 0
+    incomplete = client.post("/simulation/", data={"params": "name: x", "action": "run"})  # not the form
+    assert incomplete.status_code == 400 and "укажите значение" in incomplete.text and run_count() == 0
 
 
 def test_saved_scenarios_are_picked_for_a_comparison_and_exported(client, analyst):

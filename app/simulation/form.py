@@ -96,7 +96,7 @@ class ScenarioForm:
     # --- the fields, each with the base's value ---------------------------------------------
 
     def _field(self, group: Group, name: str, label: str, base_value: str, path: str, **kw) -> Field:
-        value = base_value if self.answers is None else str(self.answers.get(name, base_value))
+        value = base_value if self.answers is None else str(self.answers.get(name, ""))
         f = Field(name, label, value, path, **kw)
         group.fields.append(f)
         self.by_name[name] = f

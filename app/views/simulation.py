@@ -128,7 +128,7 @@ def _failed(exc: Exception, ref: str, **page):
     if isinstance(exc, FormInvalid):
         return _page(ref, errors=exc.errors, status=400, **page)
     if isinstance(exc, ParamsInvalid):
-        return _page(ref, errors=[("", path, message) for path, message in exc.errors], status=400, **page)
+        return _page(ref, errors=[("yaml", path, message) for path, message in exc.errors], status=400, **page)
     if isinstance(exc, NothingDeployed):
         return _page(ref, errors=[NOT_DEPLOYED], status=409, **page)
     return _page(ref, errors=[("", "Запуск", str(exc))], status=429, **page)
