@@ -144,3 +144,20 @@ def test_vitrina_simulate_extends_a_scenario_saved_in_the_page(app, tmp_path, an
     result = app.test_cli_runner().invoke(args=["simulate", str(child), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "«Дочерний»" in result.output
+
+
+def test_a_region_with_intake_windows_is_offered_and_taken_in_only_with_arrivals(app):
+    from app.simulation import library
+    from app.simulation.form import ScenarioForm
+    from app.simulation.model import compile_files, read_folder
+    model = compile_files(read_folder(ROOT / "bpmn"), "marketplace_support")
+    base = library.raw(library.BASELINE_REF)
+    form = ScenarioForm(model, base, extra_regions=["25", "77"])
+    fields = {f.name: f.value for f in form.by_name.values()}
+    assert fields["arrivals:25"] == "0" and form.by_name["arrivals:25"].label == "Приморский край"
+    assert form.by_name["staff:cpe:25"].label == "ЦПЭ — Приморский край" and "arrivals:77" in fields
+    untouched = ScenarioForm(model, base, fields, extra_regions=["25"]).build()
+    assert "25" not in untouched["arrivals"]["regions"] and "25" not in untouched["staff"]["cpe"]["regions"]
+    fields.update({"arrivals:25": "0,2", "staff:cpe:25": "1"})
+    taken = ScenarioForm(model, base, fields, extra_regions=["25"]).build()
+    assert taken["arrivals"]["regions"]["25"] == {"per_day": 0.2} and taken["staff"]["cpe"]["regions"]["25"] == 1

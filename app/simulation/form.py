@@ -61,8 +61,14 @@ def over_deployed(base: dict, answers=None) -> ScenarioForm:
     from ..workflow.deployments import current_deployment
     from ..workflow.forms import model_files
     from .model import compile_files
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import IntakeWindow
     files = model_files(current_deployment().file_map())
-    return ScenarioForm(compile_files(files, str(base.get("process") or "marketplace_support")), base, answers)
+    windows = db.session.scalars(select(IntakeWindow.region).distinct().order_by(IntakeWindow.region)).all()
+    return ScenarioForm(compile_files(files, str(base.get("process") or "marketplace_support")), base, answers,
+                        extra_regions=windows)
 
 
 def number_text(value: float | None, digits: int = 2) -> str:
@@ -86,8 +92,11 @@ def gateway_title(model: SimModel, gateway: Node) -> str:
 
 
 class ScenarioForm:
-    def __init__(self, model: SimModel, base: dict, answers=None):
+    def __init__(self, model: SimModel, base: dict, answers=None, extra_regions=()):
         self.model, self.base = model, base
+        known = list((base.get("arrivals") or {}).get("regions") or {})
+        # Regions with intake windows in Vitrina that the base leaves out: offered at 0 a day.
+        self.added = [code for code in dict.fromkeys(extra_regions) if code not in known]
         self.answers = answers  # the posted form, or None to show the base's values
         self.by_name: dict[str, Field] = {}
         self.groups = [self._period(), self._arrivals(), self._staff(), self._deadlines(), self._branches(),
@@ -118,13 +127,15 @@ class ScenarioForm:
         return g
 
     def regions(self) -> list[str]:
-        return list((self.base.get("arrivals") or {}).get("regions") or {})
+        return list((self.base.get("arrivals") or {}).get("regions") or {}) + self.added
 
     def _arrivals(self) -> Group:
         g = Group("Поступление заявок, в среднем за календарный день",
-                  note="Пуассоновский поток; периоды приёма — как в исходном сценарии.")
-        for code, spec in (self.base.get("arrivals") or {}).get("regions", {}).items():
-            self._field(g, f"arrivals:{code}", region_name(code), number_text(spec.get("per_day"), 3),
+                  note="Пуассоновский поток; периоды приёма — как в исходном сценарии. Регионы с окнами приёма "
+                       "в Витрине, которых нет в исходном сценарии, предложены с нулём.")
+        given = (self.base.get("arrivals") or {}).get("regions") or {}
+        for code in self.regions():
+            self._field(g, f"arrivals:{code}", region_name(code), number_text((given.get(code) or {}).get("per_day", 0), 3),
                         f"arrivals.regions.{code}")
         return g
 
@@ -240,9 +251,12 @@ class ScenarioForm:
         for name, value in numbers.items():
             kind, _, rest = name.partition(":")
             if kind == "arrivals":
-                data["arrivals"]["regions"][rest]["per_day"] = value
+                if value or rest not in self.added:
+                    data["arrivals"]["regions"].setdefault(rest, {})["per_day"] = value
             elif kind == "staff":
-                self._set_staff(data["staff"], rest, _whole(value))
+                code = rest.partition(":")[2]
+                if code not in self.added or code in data["arrivals"]["regions"]:
+                    self._set_staff(data["staff"], rest, _whole(value))
             elif kind == "deadline":
                 self._set_deadline(data, rest, _whole(value))
             elif kind == "branch":
