@@ -10,7 +10,7 @@ from ..regions import region_name
 from ..roles import Role
 from .charts import fmt, share
 from .distributions import mean_of
-from .form import DECISION_WORDS, KIND_WORDS, step_title
+from .wording import DECISION_WORDS, KIND_WORDS, step_title
 from .model import SimModel
 
 MOST = 4  # significant changes named in the summary; the table below has them all

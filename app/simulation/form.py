@@ -14,15 +14,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import IntakeWindow
 from ..regions import region_name
 from ..roles import Role
-from .distributions import mean_of
-from .model import Node, SimModel
+from ..workflow.deployments import current_deployment
+from ..workflow.forms import model_files
+from .distributions import mean_of, scaled
+from .model import Node, SimModel, compile_files
 from .params import ParamsInvalid, validate
+from .wording import DECISION_WORDS, KIND_WORDS, gateway_title, number_text, step_title
 
 SIMULATED_ROLES = [r.value for r in (Role.CLIENT, Role.CPE, Role.MO_REC, Role.OPS_REC, Role.KB_REC, Role.OPERATOR)]
-KIND_WORDS = {"normative": "нормативный срок", "indicative": "индикативный срок"}
-DECISION_WORDS = {"remarks": "замечания", "reject": "отказ"}
 DATE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
 
@@ -58,37 +63,10 @@ class FormInvalid(ValueError):
 
 def over_deployed(base: dict, answers=None) -> ScenarioForm:
     """The form over the deployed version of the base's process (NothingDeployed if none)."""
-    from ..workflow.deployments import current_deployment
-    from ..workflow.forms import model_files
-    from .model import compile_files
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import IntakeWindow
     files = model_files(current_deployment().file_map())
     windows = db.session.scalars(select(IntakeWindow.region).distinct().order_by(IntakeWindow.region)).all()
     return ScenarioForm(compile_files(files, str(base.get("process") or "marketplace_support")), base, answers,
                         extra_regions=windows)
-
-
-def number_text(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return ""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") or "0"
-
-
-def iso_to_ru(value) -> str:
-    return date.fromisoformat(str(value)).strftime("%d.%m.%Y")
-
-
-def step_title(node: Node) -> str:
-    return f"Шаг {node.step}. {node.name}" if node.step else node.name
-
-
-def gateway_title(model: SimModel, gateway: Node) -> str:
-    before = [n for n in model.nodes.values() if n.kind == "task" and gateway.id in n.next]
-    return f"{gateway.name} (после: {step_title(before[0])})" if before else gateway.name
 
 
 class ScenarioForm:
@@ -343,28 +321,6 @@ class ScenarioForm:
         raise FormInvalid(errors)
 
 
-PERIOD_KEYS = ("start", "horizon_days", "warmup_days", "replications", "seed")
-
-
-def aligned(base: dict, data: dict) -> dict:
-    """The base to compare a what-if with: over the what-if's period and replications, so the
-    comparison shows what the changes do and nothing else."""
-    return {**base, **{k: data[k] for k in PERIOD_KEYS if k in data}}
-
-
 def _whole(value: float):
     """An integer field keeps a fraction as given, so the schema names it («ожидается integer»)."""
     return int(value) if value == int(value) else value
-
-
-def scaled(spec: dict, factor: float, mean_days: float) -> dict:
-    """The same distribution stretched so its mean becomes ``mean_days`` (a zero mean: exponential)."""
-    if factor <= 0 or not mean_of(spec):
-        return {"dist": "exponential", "mean": max(mean_days, 0.001), "unit": "days"}
-    out = dict(spec)
-    for key in ("value", "low", "high", "mean", "sd", "scale"):
-        if key in out:
-            out[key] = out[key] * factor
-    if "values" in out:
-        out["values"] = [v * factor for v in out["values"]]
-    return out

@@ -116,3 +116,13 @@ def save(data: dict, actor: str) -> SimulationScenario:
     db.session.add(row)
     db.session.commit()
     return row
+
+
+
+PERIOD_KEYS = ("start", "horizon_days", "warmup_days", "replications", "seed")
+
+
+def aligned(base: dict, data: dict) -> dict:
+    """The base to compare a what-if with: over the what-if's period and replications, so the
+    comparison shows what the changes do and nothing else."""
+    return {**base, **{k: data[k] for k in PERIOD_KEYS if k in data}}

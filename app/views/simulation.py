@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import SimulationRun
 from ..roles import Role
 from ..simulation import library, runs
-from ..simulation.form import FormInvalid, aligned, over_deployed
+from ..simulation.form import FormInvalid, over_deployed
 from ..simulation.params import ParamsInvalid, parse_text
 from ..statuses import SimulationState
 from ..workflow.errors import NothingDeployed
@@ -88,7 +88,7 @@ def create():
             return redirect(url_for("simulation.index", **{"from": f"saved:{saved.id}"}), 303)
         if action == "export":
             return _yaml_file(data, "scenario")
-        compare = library.dump(aligned(base, data)) if request.form.get("compare_base") else None
+        compare = library.dump(library.aligned(base, data)) if request.form.get("compare_base") else None
         return _run(compare or library.dump(data), library.dump(data) if compare else None)
     except (FormInvalid, ParamsInvalid, NothingDeployed, runs.TooManyRuns) as exc:
         return _failed(exc, ref, answers=request.form)
