@@ -20,7 +20,8 @@ td:first-child,th:first-child{text-align:left}.bad{color:#b03a2e;font-weight:600
 .diagram-wrap{width:100%;overflow-x:auto;border:1px solid #ddd}.diagram{display:block}
 .label{font-size:13px;text-align:center;line-height:1.1}.label b{display:block;margin-top:2px;font-size:12px}
 .grid{display:flex;flex-wrap:wrap;gap:1rem}.muted{color:#666}.summary{font-size:1.05rem;background:#f5f7fb;
-padding:.6rem .8rem;border-left:4px solid #2f6db5}"""
+padding:.6rem .8rem;border-left:4px solid #2f6db5}
+@media(max-width:640px){body{margin:.6rem}table{display:block;overflow-x:auto}}"""
 
 
 def num(value, digits: int = 1, percent: bool = False) -> str:
