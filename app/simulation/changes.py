@@ -63,7 +63,7 @@ def _clients(params: dict, model: SimModel) -> dict[str, tuple[float, float]]:
     default = params["client"]["default"]
     for node in (n for n in model.tasks() if n.role == Role.CLIENT.value or n.wait):
         spec = {**default, **params["client"]["tasks"].get(node.id, {})}
-        out[f"ответ клиента на шаге {step_title(node)}"] = (mean_of(spec["respond"]) / 24, spec.get("late_share", 0))
+        out[f"ответ клиента, {step_title(node)}"] = (mean_of(spec["respond"]) / 24, spec.get("late_share", 0))
     return out
 
 

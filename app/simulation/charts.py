@@ -11,7 +11,7 @@ from html import escape
 
 PALETTE = ("#2f6db5", "#d9822b")
 WIDTH = 960
-GLYPH = 6.6  # px per character at the 12 px axis font: enough for Cyrillic in system-ui
+GLYPH = 7.2  # px per character at the 12 px axis font: enough for Cyrillic in system-ui
 LINE = 15
 
 
@@ -62,11 +62,14 @@ def _legend(series: list[str], y: float) -> tuple[str, float]:
 def histogram(edges: list[float], counts: list[int], title: str, unit: str = "дней") -> str:
     if not counts:
         return "<p>Нет данных.</p>"
-    width, height, left, bottom, top_pad = WIDTH // 2, 260, 46, 42, 28
+    width, left, bottom = WIDTH // 2, 46, 42
+    heading = wrap(title, int(width / (GLYPH * 1.15)))
+    top_pad = 12 + 18 * len(heading)
+    height = top_pad + 220 + bottom
     top = max(counts) or 1
     bar = (width - left - 12) / len(counts)
     parts = [f'<svg class="chart half" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
-             f'<text x="0" y="16" class="t">{escape(title)}</text>',
+             "".join(f'<text x="0" y="{16 + 18 * i}" class="t">{escape(line)}</text>' for i, line in enumerate(heading)),
              f'<text x="{left - 6}" y="{top_pad + 10}" class="a" text-anchor="end">{top}</text>',
              f'<text x="{left - 6}" y="{height - bottom}" class="a" text-anchor="end">0</text>']
     for i, count in enumerate(counts):
@@ -91,7 +94,7 @@ def bars(rows: list[tuple[str, list[float | None], list[float | None]]], title: 
         return "<p>Нет данных.</p>"
     chars = min(max(len(label) for label, _v, _c in rows), 2 * 48)
     wrap_at = chars if chars <= 48 else max(24, (chars + 1) // 2)
-    left = min(GLYPH * wrap_at + 16, WIDTH * 0.5)
+    left = min(GLYPH * wrap_at + 16, WIDTH * 0.55)
     right = 96  # the value written after the longest bar
     per = max(14 * len(series) + 10, 2 * LINE + 8)
     legend, y0 = _legend(series, 28)

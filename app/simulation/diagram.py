@@ -76,7 +76,7 @@ def render(files: dict[str, bytes], process_id: str, figures: dict[str, dict]) -
                 continue
             if kind.endswith("Task") or kind == "task":
                 figure = figures.get(element)
-                tip = _metrics(figure)
+                tip = _metrics(figure) if element in figures else "автоматический шаг"
                 out.append(f'<g><title>{escape(names.get(element, ""))}: {tip}</title>'
                            f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" '
                            f'fill="{colour((figure or {}).get("share"))}" stroke="#333"/>'

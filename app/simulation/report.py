@@ -14,7 +14,7 @@ from .model import compile_files
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222;line-height:1.4}p{max-width:72rem}
 table{border-collapse:collapse;margin:.5rem 0 1.2rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
-td:first-child,th:first-child{text-align:left}.bad{color:#b03a2e;font-weight:600}.sig{font-weight:600}
+td:first-child,th:first-child{text-align:left}td:last-child{white-space:nowrap}.bad{color:#b03a2e;font-weight:600}.sig{font-weight:600}
 .chart{width:100%;max-width:960px;display:block;margin:.5rem 0}.half{max-width:480px}
 .t{font-size:14px;font-weight:600}.a{font-size:12px}.lane{font-size:22px;font-weight:600;fill:#555}
 .diagram-wrap{width:100%;overflow-x:auto;border:1px solid #ddd}.diagram{display:block}

@@ -110,8 +110,8 @@ def compare(base: dict, other: dict) -> dict:
     """Side by side: each headline figure, step breach share and utilisation of both, and b − a."""
     rows = []
     for key, label in (("cycle_mean", "Длительность цикла, среднее (дн.)"), ("cycle_p50", "Цикл, медиана (дн.)"),
-                       ("cycle_p90", "Цикл, p90 (дн.)"), ("cycle_p95", "Цикл, p95 (дн.)"),
-                       ("throughput_week", "Пропускная способность (заявок/нед.)")):
+                       ("cycle_p90", "Цикл, 90-й процентиль (дн.)"), ("cycle_p95", "Цикл, 95-й процентиль (дн.)"),
+                       ("throughput_week", "Пропускная способность (заявок в неделю)")):
         rows.append((label, base[key], other[key], "days" if key.startswith("cycle") else "count"))
     for key in sorted(set(base["outcomes"]) | set(other["outcomes"])):
         empty = {"mean": 0.0, "ci": 0.0, "n": 2}
