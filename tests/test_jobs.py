@@ -28,7 +28,7 @@ def job(key: str) -> BackgroundJob:
 
 def start_run(client, analyst) -> int:  # noqa: F811
     login(client, analyst.email)
-    assert client.post("/simulation/", data={"params": SMALL}).status_code == 202
+    assert client.post("/simulation/yaml", data={"params": SMALL}).status_code == 303
     run_id = db.session.scalar(select(func.max(SimulationRun.id)))
     runs.wait(run_id, timeout=120)
     return run_id

@@ -75,7 +75,7 @@ def row(key: str) -> BackgroundJob:
 
 def start_run(client, analyst) -> int:  # noqa: F811
     login(client, analyst.email)
-    assert client.post("/simulation/", data={"params": SMALL}).status_code == 202
+    assert client.post("/simulation/yaml", data={"params": SMALL}).status_code == 303
     return db.session.scalar(select(func.max(SimulationRun.id)))
 
 

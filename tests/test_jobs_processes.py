@@ -56,7 +56,7 @@ def test_a_worker_killed_mid_run_leaves_the_job_to_another_which_completes_it_on
                                                                                    pg_schema, tmp_path):
     fresh_job_queue()
     login(client, analyst.email)
-    assert client.post("/simulation/", data={"params": LONGER}).status_code == 202
+    assert client.post("/simulation/yaml", data={"params": LONGER}).status_code == 303
     run_id = db.session.scalar(select(SimulationRun.id))
     first = worker(pg_schema, tmp_path)
     second = None

@@ -41,7 +41,7 @@ def count_runs() -> int:
 ])
 def test_parameters_over_their_maximum_are_refused_naming_the_path(client, analyst, change, path):
     login(client, analyst.email)
-    response = client.post("/simulation/", data={"params": SMALL.replace(*change)})
+    response = client.post("/simulation/yaml", data={"params": SMALL.replace(*change)})
     assert response.status_code == 400
     assert f"<code>{path}</code>: " in response.text and count_runs() == 0
 
@@ -49,7 +49,7 @@ def test_parameters_over_their_maximum_are_refused_naming_the_path(client, analy
 def test_too_many_cases_in_all_are_refused_before_a_run_starts(client, analyst):
     login(client, analyst.email)
     params = SMALL.replace("per_day: 0.5", "per_day: 50").replace("horizon_days: 60", "horizon_days: 1500")
-    response = client.post("/simulation/", data={"params": params.replace("replications: 2", "replications: 20")})
+    response = client.post("/simulation/yaml", data={"params": params.replace("replications: 2", "replications: 20")})
     assert response.status_code == 400 and "<code>arrivals.regions</code>: ожидается около" in response.text
     assert "допустимо не больше 1\u00a0000\u00a0000" in response.text and count_runs() == 0
 
@@ -57,7 +57,7 @@ def test_too_many_cases_in_all_are_refused_before_a_run_starts(client, analyst):
 def test_a_user_with_a_run_going_cannot_start_another(client, analyst, clock):
     running(clock, analyst.email)
     login(client, analyst.email)
-    response = client.post("/simulation/", data={"params": SMALL})
+    response = client.post("/simulation/yaml", data={"params": SMALL})
     assert response.status_code == 429
     assert "У вас уже выполняется прогон № 1: одновременно можно не больше 1" in response.text
     assert count_runs() == 1
@@ -67,7 +67,7 @@ def test_no_more_runs_than_the_servers_cap_go_at_once(client, analyst, clock):
     running(clock, "one@test.ru")
     running(clock, "two@test.ru")
     login(client, analyst.email)
-    response = client.post("/simulation/", data={"params": SMALL})
+    response = client.post("/simulation/yaml", data={"params": SMALL})
     assert response.status_code == 429 and "Сейчас выполняется прогонов: 2 — это предел" in response.text
     assert count_runs() == 2
 
@@ -76,13 +76,13 @@ def test_a_run_whose_process_stopped_beating_is_failed_and_frees_its_place(clien
     running(clock, analyst.email)
     clock.advance(minutes=9)
     login(client, analyst.email)
-    assert client.post("/simulation/", data={"params": SMALL}).status_code == 429  # still alive elsewhere
+    assert client.post("/simulation/yaml", data={"params": SMALL}).status_code == 429  # still alive elsewhere
     clock.advance(minutes=2)  # ten minutes without a heartbeat
     page = client.get("/simulation/")
     assert "Прогон прерван: процесс сервера, который его выполнял, остановлен" in page.text
     assert db.session.get(SimulationRun, 1).state == "failed" and db.session.get(SimulationRun, 1).finished_at
-    started = client.post("/simulation/", data={"params": SMALL})
-    assert started.status_code == 202
+    started = client.post("/simulation/yaml", data={"params": SMALL})
+    assert started.status_code == 303
     runs.wait(2, timeout=120)
     assert client.get("/simulation/2/progress").get_json()["state"] == "done"
 

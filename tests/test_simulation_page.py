@@ -40,8 +40,8 @@ def test_an_analyst_runs_a_comparison_in_the_background_and_reads_the_report(cli
     page = client.get("/simulation/")
     assert page.status_code == 200 and "Симуляция процесса" in page.text and "Базовый сценарий" in page.text
     whatif = SMALL.replace("Малый", "Больше замечаний").replace("remarks: 0.2", "remarks: 0.6")
-    started = client.post("/simulation/", data={"params": SMALL, "compare": whatif})
-    assert started.status_code == 202
+    started = client.post("/simulation/yaml", data={"params": SMALL, "compare": whatif})
+    assert started.status_code == 303 and started.headers["Location"].endswith("/simulation/1")
     runs.wait(1, timeout=120)
     shown = client.get("/simulation/1")
     assert "Готово" in shown.text and 'id="done">4</span> из 4' in shown.text
@@ -57,10 +57,10 @@ def test_an_analyst_runs_a_comparison_in_the_background_and_reads_the_report(cli
 
 def test_wrong_parameters_come_back_with_the_path_and_no_run(client, analyst):
     login(client, analyst.email)
-    response = client.post("/simulation/", data={"params": SMALL.replace("per_day: 0.5", "per_day: -2")})
+    response = client.post("/simulation/yaml", data={"params": SMALL.replace("per_day: 0.5", "per_day: -2")})
     assert response.status_code == 400
-    assert "arrivals.regions.77.per_day" in response.text
-    response = client.post("/simulation/", data={"params": "staff: [1"})
+    assert "arrivals.regions.77.per_day" in response.text and "не меньше 0" in response.text
+    response = client.post("/simulation/yaml", data={"params": "staff: [1"})
     assert response.status_code == 400 and "YAML" in response.text
     assert client.get("/simulation/1").status_code == 404
 
@@ -68,7 +68,8 @@ def test_wrong_parameters_come_back_with_the_path_and_no_run(client, analyst):
 def test_the_page_is_for_analysts_process_owners_and_admins_only(client, users, analyst):
     login(client, users["cpe77"].email)
     assert client.get("/simulation/").status_code == 403
-    assert client.post("/simulation/", data={"params": SMALL}).status_code == 403
+    assert client.post("/simulation/yaml", data={"params": SMALL}).status_code == 403
+    assert client.post("/simulation/", data={}).status_code == 403
 
 
 def test_vitrina_simulate_writes_report_summary_and_a_pm4py_readable_event_log(app, tmp_path):

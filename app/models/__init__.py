@@ -23,11 +23,11 @@ from .operator import (ApplicationOperator, Operator, OperatorEvent, OperatorEvi
 from .roadmap import RoadmapMark
 from .sales import SalesLine, SalesReport
 from .saved_filter import SavedFilter
-from .simulation import SimulationRun
+from .simulation import SimulationRun, SimulationScenario
 from .timer import Timer
 from .user import User, UserRole
 from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "ExportCentre", "Incident", "IntakeWindow", "Invitation",
            "LoginFailure", "ModelDeploy", "ModelDeployFile", "ModelScenario", "Notification", "NotificationSetting", "OpenTask",
-           "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SavedFilter", "SimulationRun", "TaskDraft", "Timer", "User", "UserRole"]
+           "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SavedFilter", "SimulationRun", "SimulationScenario", "TaskDraft", "Timer", "User", "UserRole"]

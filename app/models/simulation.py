@@ -31,3 +31,18 @@ class SimulationRun(db.Model):
     # a run whose process is gone (a restart) is found and marked failed (app/simulation/liveness.py).
     runner: Mapped[str | None] = mapped_column(String(120))
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The token of the form that started the run: the same form sent twice (a double click, the
+    # browser's "resend") finds this run instead of starting another.
+    request_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class SimulationScenario(db.Model):
+    """A what-if scenario saved under a name: the parameters as the form or an import built them
+    (``extends`` already resolved), so a later change of its parent does not change it."""
+    __tablename__ = "simulation_scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(140), unique=True)
+    params_text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

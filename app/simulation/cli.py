@@ -55,7 +55,9 @@ def production_calendar():
 def simulate_command(params_file, compare_file, out_dir, events, check_mode):
     """Симуляция процесса по развёрнутой модели: цикл, сроки, загрузка, сравнение сценариев."""
     try:
-        loaded = [parameters.load(params_file)] + ([parameters.load(compare_file)] if compare_file else [])
+        from . import library  # ``extends:`` a scenario saved in the page, when no file beside has that name
+        loaded = [parameters.load(params_file, library.lookup)] + \
+            ([parameters.load(compare_file, library.lookup)] if compare_file else [])
         calendar = production_calendar()
         built = []
         for params in loaded:
@@ -88,5 +90,5 @@ def simulate_command(params_file, compare_file, out_dir, events, check_mode):
                    f"{report.ci(r['throughput_week'], 2)} заявок/нед.")
         for label, u in r["utilisation"].items():
             if u["overloaded"]:
-                click.secho(f"  перегружен: {label} — загрузка {report.ci(u, 1, True)}", fg="yellow")
+                click.secho(f"  перегружен: {runner.pool_name(label)} — загрузка {report.ci(u, 1, True)}", fg="yellow")
     click.echo(f"Отчёт: {paths['report']}; сводка: {paths['summary']}")

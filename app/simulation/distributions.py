@@ -78,3 +78,16 @@ def sampler(spec: dict, rng: random.Random) -> Sampler:
         total, rand = cum[-1], rng.random
         return lambda: values[bisect_left(cum, rand() * total)]
     raise ValueError(f"unknown distribution «{kind}» (known: {', '.join(KINDS)})")
+
+
+def scaled(spec: dict, factor: float, mean_days: float) -> dict:
+    """The same distribution stretched so its mean becomes ``mean_days`` (a zero mean: exponential)."""
+    if factor <= 0 or not mean_of(spec):
+        return {"dist": "exponential", "mean": max(mean_days, 0.001), "unit": "days"}
+    out = dict(spec)
+    for key in ("value", "low", "high", "mean", "sd", "scale"):
+        if key in out:
+            out[key] = out[key] * factor
+    if "values" in out:
+        out["values"] = [v * factor for v in out["values"]]
+    return out

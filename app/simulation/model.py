@@ -151,13 +151,13 @@ def compile_catalog(catalog: ProcessCatalog) -> SimModel:
         if kind in (TimerKind.NORMATIVE, TimerKind.INDICATIVE) and not e.cancel_activity:
             days = _days(expression)
             if days is None:
-                notes.append(f"{e.id}: срок «{expression}» не в виде deadline(n) — не учитывается")
+                notes.append(f"«{task.name}»: срок «{expression}» не в виде deadline(n) — не учитывается")
             setattr(task, kind, days)
             task.timer_ids[kind] = e.id
         elif e.cancel_activity and (match := CLIENT_WAIT.match(expression)):
             task.wait = Wait(e.id, match.group(1), flows[e.outgoing[0]].target)
         else:
-            notes.append(f"{e.id}: таймер «{expression}» ({kind}) не моделируется")
+            notes.append(f"«{task.name}»: таймер «{e.name or expression}» не моделируется")
     if start is None:
         raise ModelNotSimulable(f"у процесса {catalog.process_id} нет начального события")
     return SimModel(catalog.process_id, catalog.name or catalog.process_id, start, nodes, notes)

@@ -66,8 +66,12 @@ def _message(error) -> str:
         return f"неизвестное поле ({error.message})"
     if kind == "maximum":
         return f"значение {error.instance} больше допустимого: не больше {error.validator_value}"
-    if kind in ("minimum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"значение {error.instance} вне допустимого ({kind} {error.validator_value})"
+    if kind == "minimum":
+        return f"значение {error.instance} меньше допустимого: не меньше {error.validator_value}"
+    if kind == "exclusiveMinimum":
+        return f"значение {error.instance} должно быть больше {error.validator_value}"
+    if kind == "exclusiveMaximum":
+        return f"значение {error.instance} должно быть меньше {error.validator_value}"
     if kind in ("maxItems", "maxProperties"):
         return f"слишком много элементов: не больше {error.validator_value}"
     if kind == "maxLength":
@@ -162,8 +166,33 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def read_raw(path: Path, depth: int = 0) -> dict:
-    """The file's data with ``extends: other.yaml`` resolved (the file's keys win, dicts merge)."""
+def resolve(data: dict, lookup, depth: int = 0) -> dict:
+    """``data`` with its ``extends`` resolved: ``lookup(name)`` gives the parent's raw data (a file
+    beside it, a saved scenario, a shipped one); the child's keys win, dicts merge."""
+    data = dict(data)
+    parent = data.pop("extends", None)
+    if not parent:
+        return data
+    if depth > 5:
+        raise ParamsInvalid([("extends", "слишком длинная цепочка extends")])
+    base = lookup(str(parent))
+    if base is None:
+        raise ParamsInvalid([("extends", f"сценарий «{parent}» не найден ни среди сохранённых, ни среди поставляемых")])
+    return _merge(resolve(base, lookup, depth + 1), data)
+
+
+def read_raw(path: Path, fallback=None) -> dict:
+    """The file's data with ``extends: other.yaml`` resolved against the files beside it, then
+    ``fallback(name)`` (the saved scenarios, when there is an app)."""
+    def lookup(name: str, folder: Path = path.parent) -> dict | None:
+        candidate = folder / name
+        if candidate.is_file():
+            return _read_file(candidate)
+        return fallback(name) if fallback else None
+    return resolve(_read_file(path), lookup)
+
+
+def _read_file(path: Path) -> dict:
     try:
         text = path.read_text("utf-8")
     except OSError as exc:
@@ -171,18 +200,13 @@ def read_raw(path: Path, depth: int = 0) -> dict:
     data = parse_text(text, path.name)
     if data.get("model") and not Path(str(data["model"])).is_absolute():
         data["model"] = str((path.parent / str(data["model"])).resolve())
-    parent = data.pop("extends", None)
-    if parent:
-        if depth > 5:
-            raise ParamsInvalid([("extends", "слишком длинная цепочка extends")])
-        data = _merge(read_raw(path.parent / str(parent), depth + 1), data)
     return data
 
 
-def load(path: str | Path) -> dict:
+def load(path: str | Path, fallback=None) -> dict:
     """Read and check a parameter file; a relative ``model`` folder is taken from the file's folder."""
     path = Path(path)
-    params = validate(read_raw(path))
+    params = validate(read_raw(path, fallback))
     params.setdefault("name", path.stem)
     return params
 

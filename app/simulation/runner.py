@@ -10,6 +10,8 @@ from .loop import Replication
 from .model import OUTCOME_LABELS
 from .routing import GraphRouter
 from .stats import interval
+from ..regions import region_name
+from ..roles import Role
 
 OVERLOADED = 0.85  # utilisation above which a pool is flagged: its queue grows fast near 1
 SCALARS = ("cycle_mean", "cycle_p50", "cycle_p90", "cycle_p95", "throughput_week")
@@ -36,6 +38,7 @@ def summarise(scenario, figures: list[dict], cycles: list) -> dict:
     summary = {
         "name": scenario.name,
         "process": scenario.model.process_id,
+        "process_name": scenario.model.name,
         "replications": len(figures),
         "params": scenario.params,
         "notes": scenario.model.notes,
@@ -79,6 +82,16 @@ def histogram(values, bins: int = 30) -> dict:
     return {"edges": edges.tolist(), "counts": counts.tolist()}
 
 
+def pool_name(key: str) -> str:
+    """A pool's key («cpe 77», «mo_rec») as people say it: «ЦПЭ — г. Москва», «МО РЭЦ»."""
+    role, _, region = key.partition(" ")
+    try:
+        label = Role(role).label
+    except ValueError:
+        label = role
+    return f"{label} — {region_name(region)}" if region else label
+
+
 def difference(a: dict, b: dict) -> dict:
     """b − a with a 95% half-width from independent replications (Welch-style, conservative df)."""
     if a.get("mean") is None or b.get("mean") is None:
@@ -97,21 +110,27 @@ def compare(base: dict, other: dict) -> dict:
     """Side by side: each headline figure, step breach share and utilisation of both, and b − a."""
     rows = []
     for key, label in (("cycle_mean", "Длительность цикла, среднее (дн.)"), ("cycle_p50", "Цикл, медиана (дн.)"),
-                       ("cycle_p90", "Цикл, p90 (дн.)"), ("cycle_p95", "Цикл, p95 (дн.)"),
-                       ("throughput_week", "Пропускная способность (заявок/нед.)")):
-        rows.append((label, base[key], other[key]))
+                       ("cycle_p90", "Цикл, 90-й процентиль (дн.)"), ("cycle_p95", "Цикл, 95-й процентиль (дн.)"),
+                       ("throughput_week", "Пропускная способность (заявок в неделю)")):
+        rows.append((label, base[key], other[key], "days" if key.startswith("cycle") else "count"))
     for key in sorted(set(base["outcomes"]) | set(other["outcomes"])):
         empty = {"mean": 0.0, "ci": 0.0, "n": 2}
         a, b = base["outcomes"].get(key, empty), other["outcomes"].get(key, empty)
-        rows.append((f"Доля исхода «{OUTCOME_LABELS.get(key, key)}»", a, b))
+        rows.append((f"Доля исхода «{OUTCOME_LABELS.get(key, key)}»", a, b, "share"))
     for tid, step in base["steps"].items():
         if tid in other["steps"]:
             for key, word in (("normative_breach", "нормативного"), ("indicative_breach", "индикативного")):
                 if step[key]["mean"] is not None or other["steps"][tid][key]["mean"] is not None:
-                    rows.append((f"Нарушение {word} срока: {step['name']}", step[key], other["steps"][tid][key]))
+                    rows.append((f"Нарушение {word} срока: {step_label(step)}", step[key], other["steps"][tid][key],
+                                 "share"))
     for label in sorted(set(base["utilisation"]) | set(other["utilisation"])):
         a, b = base["utilisation"].get(label), other["utilisation"].get(label)
         if a and b:
-            rows.append((f"Загрузка {label}", a, b))
+            rows.append((f"Загрузка: {pool_name(label)}", a, b, "share"))
     return {"base": base["name"], "other": other["name"],
-            "rows": [{"label": label, "a": a, "b": b, "diff": difference(a, b)} for label, a, b in rows]}
+            "rows": [{"label": label, "a": a, "b": b, "diff": difference(a, b), "unit": unit}
+                     for label, a, b, unit in rows]}
+
+
+def step_label(step: dict) -> str:
+    return f"шаг {step['step']} «{step['name']}»" if step.get("step") else f"«{step['name']}»"

@@ -23,7 +23,7 @@ from ..models import SimulationRun
 from ..statuses import SimulationState
 from ..workflow.runtime import runtime
 from . import params as parameters
-from . import report, runner, experiment as scenario
+from . import library, report, runner, experiment as scenario
 from .cli import production_calendar
 from .liveness import Heartbeat, reap, runner_id
 from ..workflow.forms import model_files as bundle_model_files
@@ -64,21 +64,37 @@ def _check_caps(actor: str) -> None:
 
 
 def prepare(text: str, name: str) -> dict:
-    """Parameters from the page: the model is always the deployed version, not a folder."""
-    params = parameters.validate({k: v for k, v in parameters.parse_text(text, name).items()
-                                  if k not in ("model", "extends")})
+    """Parameters from the page, ``extends`` resolved against the saved and shipped scenarios;
+    the model is always the deployed version, not a folder."""
+    params = parameters.validate(library.resolved(parameters.parse_text(text, name)))
     params.setdefault("name", name)
     return params
 
 
-def start(params_text: str, compare_text: str | None, actor: str) -> SimulationRun:
+def _stored(text: str, name: str) -> str:
+    """The text a run keeps: resolved once, so a later change of a parent does not change it."""
+    return library.dump(library.resolved(parameters.parse_text(text, name)))
+
+
+def started_by(request_key: str | None) -> SimulationRun | None:
+    """The run a form token already started: the same form sent again gets this one."""
+    if not request_key:
+        return None
+    return db.session.scalar(select(SimulationRun).where(SimulationRun.request_key == request_key))
+
+
+def start(params_text: str, compare_text: str | None, actor: str, request_key: str | None = None) -> SimulationRun:
     """Check the caps (TooManyRuns) and the parameters against the deployed model (ParamsInvalid
-    if wrong) and start the run."""
+    if wrong) and start the run; a form token that started a run already gives that run."""
     from ..workflow.deployments import current_deployment
     with _starting:
+        if (earlier := started_by(request_key)) is not None:
+            return earlier
         _check_caps(actor)
         deployment = current_deployment()
         files = bundle_model_files(deployment.file_map())
+        params_text = _stored(params_text, "Сценарий")
+        compare_text = _stored(compare_text, "Что-если") if compare_text else None
         texts = [params_text] + ([compare_text] if compare_text else [])
         built = [scenario.build(prepare(text, "Сценарий" if i == 0 else "Что-если"), files)
                  for i, text in enumerate(texts)]
@@ -87,7 +103,7 @@ def start(params_text: str, compare_text: str | None, actor: str) -> SimulationR
                             params_text=params_text, compare_text=compare_text or None, model_key=deployment.key,
                             created_by=actor, created_at=now, done=0,
                             total=sum(int(s.params["replications"]) for s in built),
-                            runner=runner_id(), heartbeat_at=now)
+                            runner=runner_id(), heartbeat_at=now, request_key=request_key or None)
         db.session.add(run)
         db.session.flush()
         from ..jobs import queue

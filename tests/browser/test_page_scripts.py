@@ -29,10 +29,11 @@ def test_an_issued_token_is_selected_on_a_click(live_server, page, page_errors):
 def test_a_running_simulation_is_followed_to_its_report_shown_in_a_frame(live_server, page, page_errors):
     login_in_browser(page, live_server, "analyst@demo.ru")
     page.goto(live_server("/simulation/"))
+    page.get_by_text("Параметры в YAML").click()
     page.fill("textarea[name=params]", LONGER)
-    page.get_by_role("button", name="Запустить").click()
-    page.wait_for_url(lambda url: url.rstrip("/").split("/")[-1].isdigit(), timeout=120_000)
-    assert page.locator("#state").inner_text() == "Готово"
+    page.get_by_role("button", name="Запустить YAML").click()
+    page.wait_for_url(lambda url: url.rstrip("/").split("/")[-1].isdigit(), timeout=10_000)
+    page.locator("#state", has_text="Готово").wait_for(timeout=120_000)  # the page's script follows the run
     report = page.frame_locator("iframe[title='Отчёт симуляции']")
     assert "Симуляция процесса" in report.locator("h1").inner_text()
     assert not page_errors, page_errors
