@@ -60,9 +60,9 @@ def test_the_region_filter_is_a_select_of_region_names(client, users, model):
     at_check(GEMS)
     login(client, "mo@test.ru")
     html = listing(client, region="66")
-    region_select = html.split('<select name="region">')[1].split("</select>")[0]
+    region_select = html.split('<select id="region" name="region">')[1].split("</select>")[0]
     assert '<option value="66" selected>Свердловская область</option>' in region_select
-    assert '<option value="77" >г. Москва</option>' in region_select and region_select.count("<option") == 86
+    assert '<option value="77">г. Москва</option>' in region_select and region_select.count("<option") == 86
     assert "Свердловская область" in html.split("<tbody>")[1]  # the region column by name, too
 
 

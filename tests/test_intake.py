@@ -121,9 +121,9 @@ def test_admin_creates_edits_and_deletes_a_window(client, users):
     ({"region": "77", "opens_on": "2025-11-30", "closes_on": "2025-11-10"}, "closes_on",
      "Дата окончания приёма не может быть раньше даты начала"),
     ({"region": "77", "opens_on": "2025-11-25", "closes_on": "2025-12-05"}, "opens_on",
-     "Период пересекается с окном приёма 01.11.2025–30.11.2025 региона 77"),
+     "Период пересекается с окном приёма 01.11.2025–30.11.2025 (г. Москва)"),
     ({"region": "Москва", "opens_on": "2025-11-25", "closes_on": "2025-12-05"}, "region",
-     "Укажите регион: код из двух цифр, например 77"),
+     "Регион: выберите регион из списка"),
     ({"region": "77", "opens_on": "", "closes_on": "2025-12-05"}, "opens_on", "Укажите дату начала приёма заявок"),
     ({"region": "77", "opens_on": "2025-12-01", "closes_on": "31.02.2026"}, "closes_on",
      "Укажите дату окончания приёма заявок в формате ДД.ММ.ГГГГ"),
@@ -134,7 +134,7 @@ def test_invalid_windows_are_refused_in_russian_next_to_the_field(client, users,
     refused = client.post("/admin/intake-windows/new", data=form)
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
-    assert f'<input type="{"text" if field == "region" else "date"}" id="{field}"' in html
+    assert (f'<select id="{field}"' if field == "region" else f'<input type="date" id="{field}"') in html
     after_field = html.split(f'id="{field}"', 1)[1]
     assert after_field.split("<label", 1)[0].count(message) == 1  # the message sits under its field
     assert db.session.scalar(select(func.count()).select_from(IntakeWindow)) == 1

@@ -26,6 +26,7 @@ from ..dates import fmt_date
 from ..extensions import db
 from ..models import IntakeWindow
 from ..plain_text import refusal
+from ..regions import region_name
 from ..roles import Role
 from ..workflow.errors import WorkflowError
 from ..workflow.runtime import runtime
@@ -160,10 +161,10 @@ def save_window(user, window: IntakeWindow | None, *, region: str | None, opens_
     """Create (``window`` None) or change a window; IntakeWindowInvalid names the field."""
     region = (region or "").strip()
     if not _REGION_RE.match(region):
-        raise IntakeWindowInvalid("region", "Укажите регион: код из двух цифр, например 77")
+        raise IntakeWindowInvalid("region", "Регион: выберите регион из списка")
     bound = _bound_region(user)
     if bound and region != bound:
-        raise IntakeWindowInvalid("region", f"Вы управляете окнами приёма только своего региона ({bound})")
+        raise IntakeWindowInvalid("region", f"Вы управляете окнами приёма только своего региона ({region_name(bound)})")
     start = parse_day("opens_on", opens_on, "дату начала приёма заявок")
     end = parse_day("closes_on", closes_on, "дату окончания приёма заявок")
     if end < start:
@@ -176,7 +177,7 @@ def save_window(user, window: IntakeWindow | None, *, region: str | None, opens_
         IntakeWindow.id != (window.id if window is not None else -1)).limit(1))
     if clash is not None:
         raise IntakeWindowInvalid("opens_on", f"Период пересекается с окном приёма {fmt_date(clash.opens_on)}–"
-                                              f"{fmt_date(clash.closes_on)} региона {region}")
+                                              f"{fmt_date(clash.closes_on)} ({region_name(region)})")
     if window is None:
         window = IntakeWindow()
         db.session.add(window)

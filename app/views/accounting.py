@@ -6,7 +6,6 @@ field; an export with a bad filter answers 400 rather than a file covering somet
 """
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from flask import Blueprint, abort, render_template, request
@@ -14,13 +13,13 @@ from flask_login import current_user
 
 from ..sales import services as accounting
 from ..access import scope
+from ..regions import NAMES
 from ..dates import fmt_date
 from ..tabular import XLSX_TYPE, download
 from .guards import restrict_to
 
 bp = Blueprint("accounting", __name__)
 restrict_to(bp, *accounting.VIEWER_ROLES)
-_REGION = re.compile(r"[0-9A-Za-z]{1,8}")
 
 
 @bp.app_context_processor
@@ -34,11 +33,16 @@ def _filters() -> tuple[date | None, date | None, str | None, dict[str, str]]:
     end = _date("to", "Дата «по»", errors)
     if start and end and start > end:
         errors["from"] = "Дата «с» позже даты «по»"
-    region = (scope(current_user) or {}).get("region") or (request.args.get("region") or "").strip() or None
-    if region and not _REGION.fullmatch(region):
-        errors["region"] = "Регион: укажите код региона, например 77"
+    region = _fixed_region() or (request.args.get("region") or "").strip() or None
+    if region and region not in NAMES:
+        errors["region"] = "Регион: выберите регион из списка"
         region = None
     return start, end, region, errors
+
+
+def _fixed_region() -> str | None:
+    """The region of a regional viewer, who sees no other."""
+    return (scope(current_user) or {}).get("region")
 
 
 def _date(name: str, label: str, errors: dict[str, str]) -> date | None:
@@ -58,7 +62,8 @@ def index():
     rows = [] if errors else accounting.register(current_user, start, end, region)
     return render_template("accounting/index.html", rows=rows, errors=errors, columns=accounting.COLUMNS,
                            form={"from": request.args.get("from", ""), "to": request.args.get("to", ""),
-                                 "region": region or ""}, query=request.query_string.decode()), \
+                                 "region": region or ""}, query=request.query_string.decode(),
+                           region_fixed=_fixed_region()), \
         422 if errors else 200
 
 

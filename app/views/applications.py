@@ -19,7 +19,6 @@ from ..applications.case_view import case_file, may_read, shown
 from ..extensions import db
 from ..incidents import incidents_of
 from ..notifications.inbox import waiting_on
-from ..regions import region_choices
 from ..roles import Role
 from ..tasks import saved_filters
 from ..models import AuditEvent, OpenTask, ProcessInstance
@@ -42,7 +41,7 @@ def index():
     rows, total = applications.visible_page(current_user, page, PAGE_SIZE, search=search)
     return render_template("applications/index.html", rows=rows, page=page, total=total, page_size=PAGE_SIZE,
                            search=search, statuses=application_statuses(), region_filter=may_filter_region(current_user),
-                           regions=region_choices(), saved=saved_filters.visible_to(current_user, FilterList.APPLICATIONS),
+                           saved=saved_filters.visible_to(current_user, FilterList.APPLICATIONS),
                            may_share=saved_filters.may_share(current_user),
                            may_file_for_client=any(current_user.has_role(r) for r in ON_BEHALF_ROLES))
 

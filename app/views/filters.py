@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..accounts.names import display_name, name_and_organisation
-from ..regions import region_name
+from ..regions import region_choices, region_name
 from ..dates import fmt_date, fmt_datetime
 from ..roles import Role
 from ..statuses import AuditAction, JobKind, JobState, ProcessId, TimerKind
@@ -33,6 +33,7 @@ def register(app) -> None:
     app.add_template_filter(display_name, "person")
     app.add_template_filter(name_and_organisation, "person_org")
     app.add_template_filter(region_name, "region")
+    app.add_template_global(region_choices, "region_choices")
     app.add_template_filter(lambda k: IncidentKind(k).label, "incident_kind")
     app.add_template_filter(lambda s: IncidentState(s).label, "incident_state")
     app.add_template_filter(lambda k: JobKind(k).label, "job_kind")

@@ -33,7 +33,7 @@ def _region() -> tuple[str | None, str | None, str | None]:
     fixed = (scope(current_user) or {}).get("region")
     region = fixed or (request.args.get("region") or "").strip() or None
     if region and not _REGION.fullmatch(region):
-        return None, fixed, "Регион: укажите код региона, например 77"
+        return None, fixed, "Регион: выберите регион из списка"
     return region, fixed, None
 
 

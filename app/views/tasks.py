@@ -9,7 +9,6 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_login import current_user, login_required
 
 from ..tasks import bulk, claims, saved_filters
-from ..regions import region_choices
 from ..roles import Role
 from ..statuses import BulkAction, FilterList
 from ..tasks.rights import assignees_for, may_assign, may_take
@@ -48,7 +47,7 @@ def index():
     staff = (bulk.staff_for(user, [(row[0], row[1]) for row in rows if row[5]]) if bulk.may_bulk(user) else None)
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters, page_size=PAGE_SIZE,
                            steps=step_choices(user), statuses=statuses, region_filter=may_filter_region(user),
-                           regions=region_choices(), sorts=SORTS, list_args=_list_args(),
+                           sorts=SORTS, list_args=_list_args(),
                            saved=saved_filters.visible_to(user), may_share=saved_filters.may_share(user),
                            staff=staff)
 
