@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms.schema import FieldError, validate
 from ..models import SalesReport
-from . import act, layout, sales_report
+from . import act, centres, layout, sales_report
 from ..applications import casefile
 from ..statuses import CaseKind
 
@@ -59,7 +59,7 @@ def problems(schema: dict, data: dict) -> list[FieldError]:
 
 def render(form: str, instance, data: dict) -> bytes:
     if form == act.FORM:
-        return act.render(data)
+        return act.render(data, centres.centre_of(instance.region))
     return sales_report.render(sales_report.from_values(instance.company_name, data))
 
 
