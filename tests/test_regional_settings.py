@@ -192,3 +192,16 @@ def test_a_wait_outside_1_to_90_working_days_is_refused(users, value):
     with pytest.raises(settings.SettingsInvalid) as refused:
         saved(actor=users["admin"], wait_remarks=value)
     assert list(refused.value.errors) == ["wait_remarks"]
+
+
+def test_a_save_racing_another_one_past_the_version_check_is_a_conflict_not_an_error(users):
+    from sqlalchemy import update
+    centre = saved(actor=users["admin"])
+    opened = centre.version
+    # Another process saves between this one's check and its write: the row's version moves on.
+    db.session.execute(update(ExportCentre).where(ExportCentre.region == "77").values(version=opened + 1),
+                       execution_options={"synchronize_session": False})
+    assert centre.version == opened  # this session has not seen it
+    with pytest.raises(settings.SettingsConflict):
+        settings.save("77", {**MOSCOW, "basis": "доверенности"}, actor=users["mo"], version=opened)
+    assert db.session.scalars(select(RegionalSettingChange).where(RegionalSettingChange.changed_by == "mo@test.ru")).all() == []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
@@ -83,7 +84,7 @@ def save(region: str, values, *, actor, version: str | int | None) -> ExportCent
     db.session.add(centre)
     try:
         db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):  # saved meanwhile: a newer version, or the region created
         db.session.rollback()
         raise SettingsConflict() from None
     return centre
