@@ -161,6 +161,9 @@ def test_bad_values_are_refused_next_to_their_fields_in_russian_and_nothing_is_k
     assert db.session.get(ExportCentre, "77") is None
     assert db.session.scalars(select(RegionalSettingChange)).all() == []
     assert client.get("/admin/regions/50").status_code == 404
+    saved(actor=users["admin"])
+    again = client.post("/admin/regions/new", data={**MOSCOW, "region": "77"})
+    assert again.status_code == 422 and "настройки региона 77 уже есть" in again.get_data(as_text=True)
 
 
 def test_two_editors_saving_the_same_version_the_second_gets_409(client, users):

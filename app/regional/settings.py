@@ -70,12 +70,14 @@ def save(region: str, values, *, actor, version: str | int | None) -> ExportCent
     centre = of_region(region)
     if centre is None:
         centre = ExportCentre(region=region)
-    elif str(version or "") != str(centre.version):
+    elif version in (None, ""):
+        raise SettingsInvalid({"region": f"Код региона: настройки региона {region} уже есть, откройте их из списка"})
+    elif str(version) != str(centre.version):
         raise SettingsConflict()
     now = runtime().clock.now()
     for name, value in cleaned.items():
         old = getattr(centre, name)
-        if old == value and not (isinstance(old, bool) ^ isinstance(value, bool)):
+        if old == value:
             continue
         db.session.add(RegionalSettingChange(region=region, field=name, old_value=as_text(old),
                                              new_value=as_text(value), changed_at=now, changed_by=actor.email))
