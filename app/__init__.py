@@ -41,8 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if shift := app.config.get("VITRINA_CLOCK_SHIFT_DAYS"):
         clock = ShiftedClock(timedelta(days=shift), clock)
     from .workflow.calendar_overrides import load_overrides
+    from .regional.waits import live_client_waits
     app.extensions["vitrina"] = Runtime.create(
-        clock, app.config["VITRINA_CLIENT_WAITS"], load_overrides, isolated=app.config["VITRINA_ENGINE_ISOLATION"],
+        clock, live_client_waits(app), load_overrides, isolated=app.config["VITRINA_ENGINE_ISOLATION"],
         workers=app.config["VITRINA_ENGINE_WORKERS"], limits=app.config["VITRINA_MODEL_LIMITS"])
 
     from .deadlines.alarm import on_saved

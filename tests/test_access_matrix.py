@@ -26,7 +26,8 @@ from app.clock import VirtualClock
 from app.demo.samples import sample
 from app.applications.documents import store_upload
 from app.extensions import db
-from app.models import ApplicationOperator, ModelDeploy, Notification, OpenTask
+from app.models import ApplicationOperator, ExportCentre, ModelDeploy, Notification, OpenTask
+from app.regional.fields import FIELDS, form_value
 from app.statuses import DeployState
 from app.operators import registry
 from app.roles import Role as R
@@ -135,6 +136,11 @@ GET  /api/v1/me/notification-settings      200/200  200/200  200/200 200/200 200
 PUT  /api/v1/me/notification-settings      200/200  200/200  200/200 200/200 200/200 200/200 200/200 200/200 200/200  200/200 200/200 200/200
 # Accounts are managed by admins only.
 GET  /admin/users/                         403/403  403/403  403/403 403/403 403/403 403/403 403/403 403/403 403/403  403/403 403/403 200/200
+# Regional settings: admins and МО РЭЦ read and change every region's; a ЦПЭ user (and its manager) reads
+# its own region's only; nobody else reaches them.
+GET  /admin/regions/                       403/403  403/403  200/200 200/200 200/200 200/200 403/403 403/403 403/403  403/403 403/403 200/200
+GET  /admin/regions/{region}               403/403  403/403  200/403 200/403 200/403 200/200 403/403 403/403 403/403  403/403 403/403 200/200
+POST /admin/regions/{region}               403/403  403/403  403/403 403/403 403/403 303/303 403/403 403/403 403/403  403/403 403/403 303/303
 # The modeller is the process owners' (and admins'): a deploy's state, «Развернуть всё равно»
 # (409 here: that deploy is deployed already, not diverged), the scenarios it is checked against.
 GET  /modeller/deploys/{deploy}            403/403  403/403  403/403 403/403 403/403 403/403 403/403 403/403 403/403  200/200 403/403 200/200
@@ -232,6 +238,8 @@ def world(request, tmp_path_factory, pg_schema):
             users[role] = create_user(email, role, PASSWORD, roles, region=region, company_inn=inn,
                                       company_name=company)
         base = {region: at_check(region) for region in COMPANIES}
+        for region, (name, _) in COMPANIES.items():
+            db.session.add(ExportCentre(region=region, full_name=f"ЦПЭ региона {region}", short_name=f"ЦПЭ {region}"))
         # The operator's account works for an operator that 77's application names (as step 6 records it);
         # fresh applications name no operator, so the operator sees none of them.
         partner = registry.create_operator({"name": "ООО «Экспорт Онлайн»", "inn": "7704123450",
@@ -330,6 +338,12 @@ def answer(world: World, role: str, endpoint: str, region: str) -> str:
         return str(world.browser(role).post(path.format(filter=owned.id)).status_code)
     if endpoint.endswith("/tasks/bulk"):
         return bulk_answer(world, role, path, region)
+    if endpoint == "POST /admin/regions/{region}":
+        centre = db.session.get(ExportCentre, region)
+        db.session.refresh(centre)
+        form = {f.name: form_value(f, getattr(centre, f.name)) for f in FIELDS}
+        return str(world.browser(role).post(path.format(region=region), data={**form, "version": centre.version}
+                                            ).status_code)
     if endpoint == "PUT /api/v1/me/notification-settings":
         return str(world.api(role, method, path, json={"task": "immediate"}).status_code)
     if "{behalf_task}" in path:
@@ -425,5 +439,6 @@ def test_the_matrix_covers_every_api_route_and_the_pages():
     for page in ("/tasks", "/tasks/{task}", "/applications", "/applications/{app}", "/applications/{app}/diagram.json",
                  "/documents/{doc}", "/sla?region={region}", "/notifications", "/notifications/settings", "/admin/users/",
                  "/my", "/modeller/deploys/{deploy}", "/modeller/scenarios",
-                 "/tasks/{behalf_task}", "/applications/new", "/invitation?t={invitation}"):
+                 "/tasks/{behalf_task}", "/applications/new", "/invitation?t={invitation}",
+                 "/admin/regions/", "/admin/regions/{region}"):
         assert f"GET {page}" in endpoints

@@ -86,6 +86,19 @@ def test_region_overrides_the_client_wait(clock):
     assert step.tasks[0].wait_due == moscow(2025, 11, 6, 23, 59, 59)
 
 
+def test_a_regions_changed_wait_counts_for_waits_starting_after_the_change_only(clock):
+    from app.engine.functions import ClientWaits
+    changed = moscow(2025, 11, 5, 12, 0).isoformat()
+    waits = ClientWaits({"remarks": 10, "regions": {"77": {"remarks": [[None, 12], [changed, 15]]},
+                                                    "66": {"remarks": [[changed, 20], [moscow(2025, 11, 7).isoformat(), None]]}}})
+    assert waits.days("remarks", "77", moscow(2025, 11, 5, 11, 59)) == 12
+    assert waits.days("remarks", "77", moscow(2025, 11, 5, 12, 0)) == 15
+    assert waits.days("remarks", "66", moscow(2025, 11, 1)) == 10  # before the region's first setting
+    assert waits.days("remarks", "66", moscow(2025, 11, 6)) == 20
+    assert waits.days("remarks", "66", moscow(2025, 11, 8)) == 10  # cleared: back to the default
+    assert waits.days("remarks", "50", moscow(2025, 11, 8)) == 10
+
+
 def test_refusal_throws_the_message_that_starts_the_other_process(engine, model):
     step = engine.start(model, "small", {"region": "77"})
     step = engine.complete(model, step.state, step.tasks[0].id, {"decision": "reject", "comment": "Неполный пакет"})

@@ -23,7 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 from .errors import (BudgetExceeded, EngineError, ProcessNotFound, ScriptFailed, StateCorrupt, TaskNotFound,
                      TaskNotReady)
 from .failures import describe
-from .functions import ClientWaits, model_functions
+from .functions import ClientWaits, as_client_waits, model_functions
 from .migration import MigrationRefused, plan_and_migrate
 from .parser import ParsedModel, parse_bundle
 from .pruning import prune_finished_loops
@@ -113,12 +113,12 @@ class _FixedClock:
 
 
 class Engine:
-    def __init__(self, clock, calendar, client_waits: Mapping | None = None,
+    def __init__(self, clock, calendar, client_waits: Mapping | ClientWaits | None = None,
                  lane_roles: Mapping[str, str] | None = None, cache_size: int = 512,
                  cache_bytes: int = 256 * 1024 * 1024,
                  limits: Limits | None = None, on_evaluate: Callable[[str], None] | None = None):
         self.clock = clock
-        self.client_waits = ClientWaits(client_waits or {})
+        self.client_waits = as_client_waits(client_waits)
         self.calendar = calendar
         self.limits = limits or Limits()
         self._on_evaluate = on_evaluate

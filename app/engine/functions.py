@@ -15,21 +15,53 @@ class ClientWaits:
     """Working days a client is given to answer, per wait kind, with per-region overrides.
 
     ``settings`` looks like ``{"remarks": 10, "originals": 20, "regions": {"77": {"originals": 30}}}``.
+    A region's kind may instead hold its changes, ``[[moment ISO, days or None], …]`` in time
+    order (None: back to the default): the wait a client gets is the one in force when it starts,
+    so a change never moves a wait already running.
     """
 
     def __init__(self, settings: Mapping):
         self._default = {k: int(v) for k, v in settings.items() if k != "regions"}
-        self._regions = {str(r): {k: int(v) for k, v in d.items()}
+        self._regions = {str(r): {k: _timeline(v) for k, v in d.items()}
                          for r, d in (settings.get("regions") or {}).items()}
 
-    def days(self, kind: str, region: str | None = None) -> int:
+    def days(self, kind: str, region: str | None = None, at: datetime | None = None) -> int:
         regional = self._regions.get(str(region), {}) if region is not None else {}
-        if kind in regional:
-            return regional[kind]
+        for since, days in reversed(regional.get(kind, ())):
+            if since is None or at is None or since <= at:
+                if days is not None:
+                    return days
+                break
         try:
             return self._default[kind]
         except KeyError:
             raise KeyError(f"no client wait «{kind}» is configured (known: {sorted(self._default)})") from None
+
+
+class LiveClientWaits(ClientWaits):
+    """The client waits as they stand at each call: ``load`` returns the settings (as
+    ``ClientWaits`` takes them) read afresh, so a change made in another process counts too."""
+
+    def __init__(self, load: Callable[[], Mapping]):
+        self._load = load
+
+    def settings(self) -> Mapping:
+        return self._load()
+
+    def days(self, kind: str, region: str | None = None, at: datetime | None = None) -> int:
+        return ClientWaits(self._load()).days(kind, region, at)
+
+
+def as_client_waits(value) -> ClientWaits:
+    """A ready waits object (anything with ``days``) as it is; settings made into one."""
+    return value if hasattr(value, "days") else ClientWaits(value or {})
+
+
+def _timeline(value) -> list[tuple[datetime | None, int | None]]:
+    if isinstance(value, (list, tuple)):
+        return [(datetime.fromisoformat(since) if since else None, None if days is None else int(days))
+                for since, days in value]
+    return [(None, int(value))]
 
 
 def add_months(day: date, months: int) -> date:
@@ -53,7 +85,7 @@ def model_functions(clock, calendar, client_waits: ClientWaits) -> dict[str, Cal
         return calendar.deadline(clock.now(), int(days)).isoformat()
 
     def client_wait(kind, region=None) -> str:
-        return deadline(client_waits.days(kind, region))
+        return deadline(client_waits.days(kind, region, clock.now()))
 
     def next_period(start, months) -> str:
         return _next_boundary(start, months).isoformat()

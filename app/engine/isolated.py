@@ -8,9 +8,11 @@ reading a stored state run no model code and stay here, on a local engine that a
 """
 from __future__ import annotations
 
+import json
 from typing import Mapping
 
 from .core import Engine
+from .functions import ClientWaits, LiveClientWaits
 from .sandbox import Limits
 from .sandbox.worker import Request, shared_pool
 from .values import Step, ThrownMessage
@@ -23,7 +25,7 @@ def _freeze(value):
 
 
 class IsolatedEngine:
-    def __init__(self, clock, calendar, client_waits: Mapping | None = None,
+    def __init__(self, clock, calendar, client_waits: Mapping | ClientWaits | None = None,
                  lane_roles: Mapping[str, str] | None = None, limits: Limits | None = None,
                  workers: int = 2):
         self.clock, self.calendar = clock, calendar
@@ -31,7 +33,9 @@ class IsolatedEngine:
         self.local = Engine(clock, calendar, client_waits, lane_roles, cache_size=0, limits=self.limits)
         self.lane_roles = self.local.lane_roles
         self.client_waits = self.local.client_waits
-        self._config = (_freeze(client_waits or {}), _freeze(lane_roles or {}))
+        self._waits = client_waits if isinstance(client_waits, LiveClientWaits) else None
+        self._static_waits = _waits_key(client_waits if self._waits is None else {})
+        self._roles = _freeze(lane_roles or {})
         self._workers = workers
 
     @property
@@ -73,19 +77,31 @@ class IsolatedEngine:
 
     def sandboxed(self, target: str, *args):
         """Run a whole function of ``SANDBOXED_CALLS`` (model checks) in a worker, under its limits."""
-        request = Request(op="call", config=self._config, now=self.clock.now(), overrides=(), model="",
+        request = Request(op="call", config=self._config(), now=self.clock.now(), overrides=(), model="",
                           args={"target": target, "args": args})
         return self.pool.call(request, {}.__getitem__, None)
 
     def _call(self, op: str, models: list, args: dict, affinity: int | None):
-        request = Request(op=op, config=self._config, now=self.clock.now(), overrides=self._overrides(),
+        request = Request(op=op, config=self._config(), now=self.clock.now(), overrides=self._overrides(),
                           model=models[0].key, args=args)
         files = {m.key: m.files for m in models}
         return self.pool.call(request, files.__getitem__, affinity)
 
+    def _config(self) -> tuple:
+        """(client waits as JSON, lane roles): the waits read now, since a region's change must
+        count for the next wait that starts, whichever process made it."""
+        waits = self._static_waits if self._waits is None else _waits_key(self._waits.settings())
+        return waits, self._roles
+
     def _overrides(self) -> tuple:
         overrides = getattr(self.calendar, "overrides", None) or {}
         return tuple(sorted((d.isoformat(), bool(w)) for d, w in overrides.items()))
+
+
+def _waits_key(settings) -> str:
+    if isinstance(settings, ClientWaits) and not isinstance(settings, LiveClientWaits):
+        raise TypeError("pass the client waits' settings, not a ClientWaits, to an isolated engine")
+    return json.dumps(settings or {}, sort_keys=True, default=str)
 
 
 def _affinity(cache_key: tuple | None) -> int | None:

@@ -7,7 +7,8 @@ client is told when the next one opens and offered the consultation service inst
 A region with no windows at all has not (yet) put its intake periods into Vitrina. By default
 it accepts applications at any time, so switching the feature on changes nothing until an
 administrator enters a region's first window; with ``VITRINA_INTAKE_WINDOWS_REQUIRED = True``
-(instance/config.py) such a region accepts nothing, as the regulation reads literally.
+(instance/config.py) such a region accepts nothing, as the regulation reads literally; a region's
+settings («Приём заявок только в окна приёма») decide for that region.
 
 Administrators and МО РЭЦ manage the windows of every region; a ЦПЭ user sees those of their own
 region only, and a regional account never widens to another region (as in ``app.access``).
@@ -26,6 +27,7 @@ from ..dates import fmt_date
 from ..extensions import db
 from ..models import IntakeWindow
 from ..plain_text import refusal
+from ..regional.settings import of_region
 from ..regions import region_name
 from ..roles import Role
 from ..workflow.errors import WorkflowError
@@ -74,7 +76,12 @@ def today() -> date:
     return runtime().clock.now().astimezone(MOSCOW).date()
 
 
-def windows_required() -> bool:
+def windows_required(region: str | None = None) -> bool:
+    """Whether a region without windows accepts nothing: its regional settings say, else the
+    deployment's default."""
+    settings = of_region(region)
+    if settings is not None and settings.intake_windows_required is not None:
+        return settings.intake_windows_required
     return bool(current_app.config.get("VITRINA_INTAKE_WINDOWS_REQUIRED", False))
 
 
@@ -85,7 +92,7 @@ def intake_state(region: str | None, on: date | None = None) -> IntakeState:
     current = next((w for w in windows if w.opens_on <= on <= w.closes_on), None)
     upcoming = next((w.opens_on for w in windows if w.opens_on > on), None)
     configured = bool(windows)
-    is_open = current is not None or (not configured and not windows_required())
+    is_open = current is not None or (not configured and not windows_required(region))
     return IntakeState(region, on, is_open, current, upcoming, configured)
 
 

@@ -6,7 +6,7 @@ from .casefile import CaseEntry
 from .deadline import Breach
 from .deployment import Deployment, DeploymentFile
 from .document import Document
-from .export_centre import ExportCentre
+from .export_centre import ExportCentre, RegionalSettingChange
 from .draft import TaskDraft
 from .incident import Incident
 from .job import BackgroundJob
@@ -30,4 +30,4 @@ from .worklist import OpenTask
 
 __all__ = ["ApiToken", "AuditEvent", "BackgroundJob", "Breach", "CalendarOverride", "CaseEntry", "Deployment", "DeploymentFile", "Document", "ExportCentre", "Incident", "IntakeWindow", "Invitation",
            "LoginFailure", "ModelDeploy", "ModelDeployFile", "ModelScenario", "Notification", "NotificationSetting", "OpenTask",
-           "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RoadmapMark", "SalesLine", "SalesReport", "SavedFilter", "SimulationRun", "SimulationScenario", "TaskDraft", "Timer", "User", "UserRole"]
+           "ApplicationOperator", "Operator", "OperatorEvent", "OperatorEvidence", "OperatorRequirement", "OperatorUser", "ProcessInstance", "RegionalSettingChange", "RoadmapMark", "SalesLine", "SalesReport", "SavedFilter", "SimulationRun", "SimulationScenario", "TaskDraft", "Timer", "User", "UserRole"]

@@ -49,7 +49,9 @@ def placed_goods(execution: dict | None) -> list[dict]:
             for m in dict.fromkeys(_text(x) for x in execution.get("placed_on") or [] if _text(x))]
 
 
-def render(values: dict) -> bytes:
+def render(values: dict, centre: centres.Centre | None = None) -> bytes:
+    """The Act from the form's values; ``centre`` (the region's settings) adds the ЦПЭ's postal
+    address and requisites under the text, above the signatures."""
     goods = [g for g in values.get("act_goods") or [] if isinstance(g, dict)]
     doc = layout.new_document()
     layout.heading(doc, "АКТ\nо публикации товаров")
@@ -73,6 +75,10 @@ def render(values: dict) -> bytes:
     layout.paragraph(doc, "3. Стороны не имеют претензий друг к другу.")
     layout.paragraph(doc, "4. Настоящий акт составлен в трех экземплярах, имеющих одинаковую юридическую силу, "
                           "по одному для каждой из Сторон.")
+    if centre is not None:
+        layout.paragraph(doc, "Реквизиты ЦПЭ:", bold=True, justify=False)
+        for line in centre.requisites():
+            layout.paragraph(doc, line, justify=False)
     layout.signatures(doc, [("От ЦПЭ", signature(values, "cpe")), ("От Компании", signature(values, "company")),
                             ("От Оператора", signature(values, "operator"))])
     return layout.as_bytes(doc)

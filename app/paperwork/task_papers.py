@@ -72,7 +72,7 @@ def problems(schema: dict, data: dict) -> list[FieldError]:
 
 def render(form: str, instance, data: dict) -> bytes:
     if form == act.FORM:
-        return act.render(data)
+        return act.render(data, centres.centre_of(instance.region))
     return sales_report.render(sales_report.from_values(instance.company_name, data), parties(instance))
 
 

@@ -48,7 +48,7 @@ def task_download(form: str, instance, data: dict, action: str):
 def act_document(instance_id: int, extension: str):
     instance = applications.visible_instance(current_user, instance_id) or abort(404)
     done = casefile.latest(instance.id, CaseKind.ACT) or abort(404)
-    return _send(act.render(done.data), f"akt_o_publikacii_{instance.id}.{extension}", extension)
+    return _send(task_papers.render(act.FORM, instance, done.data), f"akt_o_publikacii_{instance.id}.{extension}", extension)
 
 
 @bp.get("/sales/reports/<int:report_id>.<any(docx, pdf):extension>")

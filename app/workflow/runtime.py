@@ -58,9 +58,11 @@ class Runtime:
     deployment_keys: dict = field(default_factory=dict)  # deployment id -> content hash
 
     @classmethod
-    def create(cls, clock, client_waits: dict, overrides_loader=None, *, isolated: bool = True,
+    def create(cls, clock, client_waits, overrides_loader=None, *, isolated: bool = True,
                workers: int = 2, limits: dict | None = None) -> "Runtime":
-        """Model code runs in worker processes (``isolated``) unless the caller already is one,
+        """``client_waits``: the settings ``ClientWaits`` takes, or a live source of them.
+
+        Model code runs in worker processes (``isolated``) unless the caller already is one,
         as the throw-away app of a deploy-time scenario run is."""
         calendar = LiveCalendar(overrides_loader)
         lane_roles = {k: v.value for k, v in LANE_ROLES.items()}

@@ -42,23 +42,39 @@ class _RequestCalendar:
         return getattr(self._calendar, name)
 
 
+class _RequestWaits:
+    """The caller's client waits for the operation at hand (JSON), parsed only when they change."""
+
+    def __init__(self):
+        self._key, self._waits = None, None
+
+    def use(self, settings: str) -> None:
+        if settings != self._key or self._waits is None:
+            from ..functions import ClientWaits
+            self._waits, self._key = ClientWaits(json.loads(settings)), settings
+
+    def days(self, kind, region=None, at=None):
+        return self._waits.days(kind, region, at)
+
+
 class _Server:
     def __init__(self, marker, limits: Limits):
         self.marker, self.limits = marker, limits
-        self.clock, self.calendar = _RequestClock(), _RequestCalendar()
+        self.clock, self.calendar, self.waits = _RequestClock(), _RequestCalendar(), _RequestWaits()
         self.engines: dict[tuple, object] = {}
 
     def _mark(self, element: str) -> None:
         self.marker.value = element.encode()[:255]
 
     def engine(self, config: tuple):
-        engine = self.engines.get(config)
+        waits, roles = config
+        self.waits.use(waits)
+        engine = self.engines.get(roles)  # one engine per lane roles: the waits change per request
         if engine is None:
             from ..core import Engine
-            waits, roles = config
             # A quarter of the worker's address space for live workflows, the rest for the work.
-            engine = self.engines[config] = Engine(
-                self.clock, self.calendar, _thaw(waits), dict(roles), cache_size=512,
+            engine = self.engines[roles] = Engine(
+                self.clock, self.calendar, self.waits, dict(roles), cache_size=512,
                 cache_bytes=self.limits.worker_memory_mb * 1024 * 1024 // 4, limits=self.limits,
                 on_evaluate=self._mark)
         return engine
@@ -101,12 +117,6 @@ class _Server:
         function = getattr(importlib.import_module(module), name)
         with operation(self.limits):
             return function(*args)
-
-
-def _thaw(items):
-    if isinstance(items, tuple):
-        return {k: _thaw(v) for k, v in items}
-    return items
 
 
 def serve(conn, marker, limits: Limits) -> None:
