@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 
 from ..extensions import db
 from ..models import AuditEvent, CaseEntry, Document
@@ -49,21 +49,27 @@ def decision_rows(instance, decisions, *, now: datetime) -> list[dict]:
                  documents=[]) for d in decisions]
 
 
+_TABLE = CaseEntry.__table__
+_KEY = func.coalesce(_TABLE.c.kind, _TABLE.c.form)
+_LAST_VERSIONS = (select(_KEY, func.max(_TABLE.c.version)).where(_TABLE.c.instance_id == bindparam("instance_id"))
+                  .group_by(_KEY))
+# The ids come back matched by (kind or form, version), unique within the instance, rather than
+# in parameter order: SQLite can only promise that order one row per statement.
+_INSERT = insert(_TABLE).returning(_TABLE.c.id, _TABLE.c.kind, _TABLE.c.form, _TABLE.c.version)
+
+
 def write(rows: list[dict]) -> list[int]:
-    """Number each row among the instance's entries of its kind (or form) and insert; the ids."""
+    """Number each row among the instance's entries of its kind (or form) and insert them in
+    one statement (in their order); the ids, in the rows' order."""
     if not rows:
         return []
     instance_id = rows[0]["instance_id"]
-    last = dict(db.session.execute(
-        select(func.coalesce(CaseEntry.kind, CaseEntry.form), func.max(CaseEntry.version))
-        .where(CaseEntry.instance_id == instance_id)
-        .group_by(func.coalesce(CaseEntry.kind, CaseEntry.form))).all())
+    last = dict(db.session.execute(_LAST_VERSIONS, {"instance_id": instance_id}).all())
     for row in rows:
         key = row["kind"] or row["form"]
         last[key] = row["version"] = (last.get(key) or 0) + 1
-    table = CaseEntry.__table__
-    result = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+    ids = {(r.kind or r.form, r.version): r.id for r in db.session.execute(_INSERT, rows)}
+    return [ids[(row["kind"] or row["form"], row["version"])] for row in rows]
 
 
 def _documents(instance_id: int, data: dict, file_fields: Iterable[str]) -> list[dict]:

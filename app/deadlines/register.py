@@ -6,9 +6,10 @@ report the same firing; every effect is keyed by the timer, so it happens once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Collection
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ..calendar import MOSCOW
 from ..extensions import db
@@ -98,15 +99,28 @@ def record(instance, deadline: Deadline, now: datetime) -> None:
     batch.write()
 
 
-def close_for_tasks(instance, closed_rows: list[OpenTask], now: datetime) -> None:
+# How far another process's clock may run ahead of this one's (the sweep's now against the step's).
+CLOCK_SKEW = timedelta(minutes=1)
+_BREACHES_OF = select(Breach).where(Breach.task_id.in_(bindparam("task_ids", expanding=True)))
+
+
+def close_for_tasks(instance, closed_rows: list[OpenTask], now: datetime,
+                    breached_now: Collection[str] = ()) -> None:
     """Tasks that left the task list close their breaches; one done after its normative deadline
-    with no breach recorded yet (the sweep had not run) gets its breach now, already closed."""
-    if not closed_rows:
+    with no breach recorded yet (the sweep had not run) gets its breach now, already closed.
+
+    Only a task that may have a breach is looked up: one this step breached (``breached_now``),
+    one whose row says it was breached, or one whose normative deadline has come. A breach is
+    recorded only when the normative timer fired, by then its due time had passed, and the same
+    transaction marks the task's row (``Batch.write``); so a task closed before its deadline, as
+    most are, costs no query."""
+    suspects = [row for row in closed_rows if row.breached_at is not None or row.task_id in breached_now
+                or (row.normative_due is not None and row.normative_due <= now + CLOCK_SKEW)]
+    if not suspects:
         return
-    task_ids = [row.task_id for row in closed_rows]
     open_breaches = {b.task_id: b for b in db.session.scalars(
-        select(Breach).where(Breach.task_id.in_(task_ids)))}
-    for row in closed_rows:
+        _BREACHES_OF, {"task_ids": sorted(row.task_id for row in suspects)})}
+    for row in suspects:
         breach = open_breaches.get(row.task_id)
         if breach is not None:
             if breach.closed_at is None:

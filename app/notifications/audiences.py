@@ -1,7 +1,7 @@
 """Who a ``notify`` audience is for one application and element (see NoticeAudience)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import ApplicationOperator, CaseEntry, OperatorUser, User
@@ -11,6 +11,18 @@ from . import recipients
 from .outbox import Recipient
 
 SYSTEM = "system"
+# Built once (asked on every step whose element tells these audiences); only the columns a
+# recipient needs (a User would load its roles too).
+_OPERATOR_USERS = (select(User.email, User.id).join(OperatorUser, OperatorUser.user_id == User.id)
+                   .join(ApplicationOperator, ApplicationOperator.operator_id == OperatorUser.operator_id)
+                   .where(ApplicationOperator.instance_id == bindparam("instance_id"), User.is_active)
+                   .order_by(User.id))
+_LAST_CPE_ACTOR = (select(CaseEntry.actor).where(CaseEntry.instance_id == bindparam("instance_id"),
+                                                 CaseEntry.role == Role.CPE, CaseEntry.actor != SYSTEM)
+                   .order_by(CaseEntry.id.desc()).limit(1).scalar_subquery())
+# One query for who and their account. lower() is Python's str.lower on SQLite (app/__init__.py);
+# an actor is an e-mail already normalised by it (``normalise_email``), which PostgreSQL's leaves as is.
+_SENDER = select(User.email, User.id).where(User.email == func.lower(_LAST_CPE_ACTOR), User.is_active)
 
 
 def of(audience: NoticeAudience, instance, element, step) -> list[Recipient]:
@@ -40,10 +52,7 @@ def lane_people(role: str | None, instance, data: dict) -> list[Recipient]:
 
 def operator_people(instance) -> list[Recipient]:
     """The named operator's users; without any, МО РЭЦ, who files on the operator's behalf (3.10)."""
-    users = db.session.scalars(
-        select(User).join(OperatorUser, OperatorUser.user_id == User.id)
-        .join(ApplicationOperator, ApplicationOperator.operator_id == OperatorUser.operator_id)
-        .where(ApplicationOperator.instance_id == instance.id, User.is_active).order_by(User.id)).all()
+    users = db.session.execute(_OPERATOR_USERS, {"instance_id": instance.id}).all()
     if users:
         return [Recipient(u.email, u.id) for u in users]
     return recipients.role_members(Role.MO_REC)
@@ -52,10 +61,5 @@ def operator_people(instance) -> list[Recipient]:
 def sender(instance) -> list[Recipient]:
     """The ЦПЭ employee who last completed a step of the application: approvals and returns go
     back to them, whoever else of the region could take the next task."""
-    email = db.session.scalar(
-        select(CaseEntry.actor).where(CaseEntry.instance_id == instance.id, CaseEntry.role == Role.CPE,
-                                      CaseEntry.actor != SYSTEM).order_by(CaseEntry.id.desc()).limit(1))
-    if not email:
-        return []
-    user = db.session.scalar(select(User).where(User.email == email.lower(), User.is_active))
+    user = db.session.execute(_SENDER, {"instance_id": instance.id}).first()
     return [Recipient(user.email, user.id)] if user is not None else []

@@ -17,7 +17,7 @@ from flask import current_app
 from ..statuses import NotificationKind
 from . import audiences
 from .context import notice_context
-from .outbox import Message, enqueue
+from .outbox import Message, rows_for, write
 from .rules import NotifyInvalid, parse_notify
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def announce(instance, step, now: datetime, actor: str | None) -> int:
     performers`` gives the ЦПЭ employee who sent the step the return, the others the new task).
     """
     ready = {t.id: t for t in step.tasks}
-    written = 0
+    rows = []  # the step's notices go in one insert
     for element in step.entered:
         spec = element.properties.get("notify")
         if not spec:
@@ -54,9 +54,9 @@ def announce(instance, step, now: datetime, actor: str | None) -> int:
             # (originals, selection) opens the application instead.
             mine = task is not None and audiences.role_of(rule.audience, element) == element.role
             message = render(rule.notice, instance, element, task, step, link_task=mine)
-            written += enqueue(people, event_key(instance.id, element.task_id, rule.notice), message,
-                               now=now, instance_id=instance.id)
-    return written
+            rows += rows_for(people, event_key(instance.id, element.task_id, rule.notice), message,
+                             now=now, instance_id=instance.id)
+    return write(rows)
 
 
 def event_key(instance_id: int, task_id: str, notice: str) -> str:

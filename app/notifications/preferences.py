@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from ..extensions import db
 from ..models import Notification, NotificationSetting
@@ -22,6 +22,8 @@ from .schedule import next_digest_at
 DEFAULT = DeliveryMode.IMMEDIATE
 CONFIGURABLE = [kind for kind in NotificationKind if kind.configurable]
 _CHUNK = 500  # user ids per IN (…): a sweep writes to hundreds of people at once
+_SETTINGS_OF = select(NotificationSetting).where(  # built once: asked on every step that notifies
+    NotificationSetting.user_id.in_(bindparam("user_ids", expanding=True)))
 
 
 class SettingError(ValueError):
@@ -117,7 +119,6 @@ def _modes_of(user_ids: set[int]) -> dict[tuple[int, str], DeliveryMode]:
     ids = sorted(user_ids)
     modes = {}
     for start in range(0, len(ids), _CHUNK):
-        for row in db.session.scalars(select(NotificationSetting).where(
-                NotificationSetting.user_id.in_(ids[start:start + _CHUNK]))):
+        for row in db.session.scalars(_SETTINGS_OF, {"user_ids": ids[start:start + _CHUNK]}):
             modes[(row.user_id, row.kind)] = _mode(row.mode)
     return modes

@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from ..accounts import managers_of
 from ..extensions import db
@@ -45,17 +45,30 @@ def _as_recipients(users) -> list[Recipient]:
     return [Recipient(u.email, u.id) for u in users]
 
 
+# Built once: every step that tells a lane asks one of these, and building the query costs more
+# than the database's answer. Only the columns a recipient needs (a User would load its roles too).
+_MEMBERS = select(User.email, User.id).where(User.is_active, User.id.in_(
+    select(UserRole.user_id).where(UserRole.role == bindparam("role"))))
+_CLIENT_MEMBERS = _MEMBERS.where(User.company_inn == bindparam("company_inn")).order_by(User.id)
+_CLIENT_MEMBERS_NO_INN = _MEMBERS.where(User.company_inn.is_(None)).order_by(User.id)  # "= NULL" matches none
+_REGIONAL_MEMBERS = _MEMBERS.where(or_(User.region == bindparam("region"), User.region.is_(None))).order_by(User.id)
+_CENTRAL_MEMBERS = _MEMBERS.order_by(User.id)
+_USER_BY_EMAIL = select(User.email, User.id, User.is_active).where(User.email == bindparam("email"))
+
+
 def role_members(role, region: str | None = None, company_inn: str | None = None) -> list[Recipient]:
     role = str(role)
 
     def compute():
-        query = select(User).where(User.is_active, User.id.in_(
-            select(UserRole.user_id).where(UserRole.role == role)))
-        if role == Role.CLIENT.value:
-            query = query.where(User.company_inn == company_inn)
+        if role == Role.CLIENT.value and company_inn is None:
+            query, params = _CLIENT_MEMBERS_NO_INN, {"role": role}
+        elif role == Role.CLIENT.value:
+            query, params = _CLIENT_MEMBERS, {"role": role, "company_inn": company_inn}
         elif role in REGIONAL:
-            query = query.where(or_(User.region == region, User.region.is_(None)))
-        return _as_recipients(db.session.scalars(query.order_by(User.id)))
+            query, params = _REGIONAL_MEMBERS, {"role": role, "region": region}
+        else:
+            query, params = _CENTRAL_MEMBERS, {"role": role}
+        return _as_recipients(db.session.execute(query, params))
 
     return _cached(("members", role, region, company_inn), compute)
 
@@ -63,8 +76,8 @@ def role_members(role, region: str | None = None, company_inn: str | None = None
 def performers(role, region, company_inn, assignee: str | None) -> list[Recipient]:
     """The assignee if the task is claimed, else everyone of the role (and region or company)."""
     if assignee:
-        user = _cached(("user", assignee), lambda: db.session.scalar(
-            select(User).where(User.email == assignee.lower())))
+        user = _cached(("user", assignee), lambda: db.session.execute(
+            _USER_BY_EMAIL, {"email": assignee.lower()}).first())
         if user is not None and user.is_active:
             return [Recipient(user.email, user.id)]
     if role is None:

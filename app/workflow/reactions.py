@@ -19,13 +19,17 @@ from ..statuses import TimerKind
 
 
 def after_step(instance, step: Step, now: datetime, open_rows: dict[str, OpenTask], completion=None) -> None:
+    breached_now = set()
     for fired in step.fired:
         if fired.kind in (TimerKind.INDICATIVE, TimerKind.NORMATIVE):
             row = open_rows.get(fired.attached_task_id or "")
             register.record(instance, register.deadline_of(
                 fired.kind, fired.task_id, fired.due_at, row, fired.name, fired.step), now)
+            if fired.kind == TimerKind.NORMATIVE and row is not None:
+                breached_now.add(row.task_id)
     still_open = {t.id for t in step.tasks}
-    register.close_for_tasks(instance, [r for r in open_rows.values() if r.task_id not in still_open], now)
+    register.close_for_tasks(instance, [r for r in open_rows.values() if r.task_id not in still_open], now,
+                             breached_now)
     if completion is not None:
         record_sales_report(instance, completion, now)
         record_sales_acceptance(instance, completion, now)

@@ -5,8 +5,9 @@ model declares.
 
 The instance row's revision makes the write conditional, so of two concurrent changes to one
 instance the later fails with ConcurrentUpdate instead of silently undoing the first. The index
-tables are written with Core statements: a completion touches a handful of rows and the ORM's
-per-object bookkeeping would cost more than the engine step itself.
+tables are written with Core statements built once, at import: a completion touches a handful of
+rows, and building a statement and its cache key anew, or the ORM's per-object bookkeeping, would
+cost more than the engine step itself (what an ORM delete does to loaded objects: ``rows.py``).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..applications import casefile
@@ -28,6 +29,7 @@ from . import hooks
 from .deployments import model_of_id
 from .errors import ConcurrentUpdate
 from .reactions import after_step
+from .rows import forget_deleted
 from .runtime import runtime
 from ..tasks.rights import stand_ins_column
 
@@ -55,9 +57,19 @@ class Completion:
                      if isinstance(p, dict) and p.get("x-widget") == "file")
 
 
+_OPEN, _TIMERS, _DRAFTS = OpenTask.__table__, Timer.__table__, TaskDraft.__table__
+_OPEN_ROWS = select(OpenTask).where(OpenTask.instance_id == bindparam("instance_id"))
+_DELETE_OPEN = delete(_OPEN).where(_OPEN.c.task_id.in_(bindparam("task_ids", expanding=True)))
+_INSERT_OPEN = insert(_OPEN)
+_TIMER_STATES = select(_TIMERS.c.task_id, _TIMERS.c.state).where(_TIMERS.c.instance_id == bindparam("instance_id"))
+_DELETE_TIMERS = delete(_TIMERS).where(_TIMERS.c.task_id.in_(bindparam("task_ids", expanding=True)))
+_INSERT_TIMERS = insert(_TIMERS)
+_DELETE_DRAFTS = delete(_DRAFTS).where(_DRAFTS.c.task_id == bindparam("task_id"))
+_INSERT_AUDIT = insert(AuditEvent.__table__)
+
+
 def open_task_rows(instance_id: int) -> dict[str, OpenTask]:
-    return {row.task_id: row for row in db.session.scalars(
-        select(OpenTask).where(OpenTask.instance_id == instance_id))}
+    return {row.task_id: row for row in db.session.scalars(_OPEN_ROWS, {"instance_id": instance_id})}
 
 
 def apply_step(instance: ProcessInstance, step: Step, *, actor: str, action: AuditAction | None,
@@ -75,16 +87,21 @@ def apply_step(instance: ProcessInstance, step: Step, *, actor: str, action: Aud
     if open_rows is None:
         open_rows = open_task_rows(instance.id)
     after_step(instance, step, now, open_rows, completion)
-    _sync_open_tasks(instance, step, set(open_rows))
+    _sync_open_tasks(instance, step, open_rows)
     recorded = _sync_timers(instance, step, now)
     entry_id = None
+    # The completion's entry and the decisions' in one insert, the completion's first.
+    entries = casefile.decision_rows(instance, step.decisions, now=now)
     if completion is not None:
-        entry_id, = casefile.write([casefile.completion_row(
+        entries.insert(0, casefile.completion_row(
             instance, completion.task, completion.data, actor=actor, on_behalf_of=on_behalf_of, now=now,
-            kind=completion.kind, form_version=completion.form_version, file_fields=completion.file_fields)])
+            kind=completion.kind, form_version=completion.form_version, file_fields=completion.file_fields))
+    decided = casefile.write(entries)
+    if completion is not None:
+        entry_id, decided = decided[0], decided[1:]
         # Nobody can send a draft of a task that is done.
-        db.session.execute(delete(TaskDraft).where(TaskDraft.task_id == completion.task.task_id))
-    decided = casefile.write(casefile.decision_rows(instance, step.decisions, now=now))
+        db.session.execute(_DELETE_DRAFTS, {"task_id": completion.task.task_id})
+        forget_deleted(TaskDraft, "task_id", {completion.task.task_id})
     notices.announce(instance, step, now, actor if actor != SYSTEM else None)
     _audit(instance, step, now, actor=actor, on_behalf_of=on_behalf_of, action=action,
            details={**({"case_entry": entry_id} if entry_id else {}), **(details or {})} or None,
@@ -92,10 +109,12 @@ def apply_step(instance: ProcessInstance, step: Step, *, actor: str, action: Aud
     db.session.info.setdefault(_STEPS, []).append((instance, step))
 
 
-def _sync_open_tasks(instance, step: Step, existing: set[str]) -> None:
+def _sync_open_tasks(instance, step: Step, open_rows: dict[str, OpenTask]) -> None:
     ready = {t.id for t in step.tasks}
+    existing = set(open_rows)
     if stale := existing - ready:
-        db.session.execute(delete(OpenTask).where(OpenTask.task_id.in_(stale)))
+        db.session.execute(_DELETE_OPEN, {"task_ids": sorted(stale)})
+        forget_deleted(OpenTask, "task_id", stale)
     rows = [dict(instance_id=instance.id, task_id=task.id, element_id=task.element_id, name=task.name,
                  step=task.step, lane=task.lane, role=task.role, region=instance.region,
                  stand_ins=stand_ins_column(task.properties.get("on_behalf"), instance)
@@ -104,17 +123,18 @@ def _sync_open_tasks(instance, step: Step, existing: set[str]) -> None:
                  indicative_due=task.indicative_due, wait_due=task.wait_due)
             for task in step.tasks if task.id not in existing]
     if rows:
-        db.session.execute(insert(OpenTask), rows)
+        db.session.execute(_INSERT_OPEN, rows)
 
 
 def _sync_timers(instance, step: Step, now: datetime) -> set[str]:
     """Write the waiting timers; returns the ids of timers the sweep had already recorded."""
-    states = dict(db.session.execute(select(Timer.task_id, Timer.state).where(Timer.instance_id == instance.id)).all())
+    states = dict(db.session.execute(_TIMER_STATES, {"instance_id": instance.id}).all())
     existing = set(states)
     catalog = model_of_id(instance.deployment_id).catalogs[instance.process_id]
     waiting = {t.task_id for t in step.timers}
     if gone := existing - waiting:  # fired (recorded in the audit trail) or cancelled
-        db.session.execute(delete(Timer).where(Timer.task_id.in_(gone)))
+        db.session.execute(_DELETE_TIMERS, {"task_ids": sorted(gone)})
+        forget_deleted(Timer, "task_id", gone)
     rows = [dict(instance_id=instance.id, task_id=t.task_id, element_id=t.element_id, name=t.name,
                  kind=t.kind, step=t.step, region=instance.region, due_at=t.due_at,
                  interrupting=t.interrupting, attached_task_id=t.attached_task_id,
@@ -122,7 +142,7 @@ def _sync_timers(instance, step: Step, now: datetime) -> set[str]:
                  effect=TimerEffect.SIGNAL if catalog.only_signals(t.element_id) else TimerEffect.ADVANCE)
             for t in step.timers if t.task_id not in existing]
     if rows:
-        db.session.execute(insert(Timer), rows)
+        db.session.execute(_INSERT_TIMERS, rows)
     return {task_id for task_id, state in states.items() if state == TimerState.FIRED}
 
 
@@ -153,7 +173,7 @@ def _audit(instance, step: Step, now, *, actor, on_behalf_of, action, details, r
     if rows:
         # One statement for all of them: the table's insert takes rows of one shape, where the
         # ORM's bulk insert would split them by which columns are set.
-        db.session.execute(insert(AuditEvent.__table__), rows)
+        db.session.execute(_INSERT_AUDIT, rows)
 
 
 @contextmanager
