@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts import create_user
+from app.accounts.names import display_name
 from app.extensions import db
 from app.models import BackgroundJob, Deployment, ModelDeploy, ModelDraft
 from app.modeller import deploys
@@ -139,7 +140,8 @@ def test_saved_draft_keeps_the_files_who_and_when_and_opens_again(owner_client, 
     assert opened["source"]["kind"] == "draft" and opened["source"]["base_version"] == shipped.id
     assert opened["files"] == files
     index = owner_client.get("/modeller/").get_data(as_text=True)
-    assert f'data-draft="{draft.id}"' in index and owner.email in index and "31.10.2025 10:00" in index
+    assert f'data-draft="{draft.id}"' in index and "31.10.2025 10:00" in index
+    assert display_name(owner.email) in index and owner.email not in index  # staff by name, never by e-mail
     assert versions() == 1  # a draft is not deployed
 
 

@@ -328,7 +328,8 @@ def test_a_draft_saved_in_the_editor_is_listed_and_opens_with_the_change(live_se
 
     page.goto(live_server("/modeller/"))
     row = page.locator(f'tr[data-draft="{draft}"]')
-    assert "owner@demo.ru" in row.inner_text() and "Индикативный срок 2 р.д." in row.inner_text()
+    assert "Павел Никитин" in row.inner_text() and "@" not in row.inner_text()
+    assert "Индикативный срок 2 р.д." in row.inner_text()
     row.locator("a").click()
     page.wait_for_selector('#modeller[data-state="ready"]', timeout=30_000)
     find(page, "step_2_indicative")

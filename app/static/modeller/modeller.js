@@ -280,6 +280,7 @@
 
   function run(action, work) {
     if (state.busy) return Promise.resolve();
+    cancelLiveCheck();  // what the owner pressed speaks now; the pause check would talk over it
     state.busy = true;
     root.dataset.state = "busy";
     say(action + "…");
@@ -324,7 +325,6 @@
 
   var actions = {
     validate: function () {
-      cancelLiveCheck();
       return run("Проверка", function () {
         return post(root.dataset.validateUrl).then(function (answer) {
           if (answer.status !== 200) { say(errorText(answer), "error"); return; }
