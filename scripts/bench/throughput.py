@@ -249,7 +249,7 @@ def main():
     args = parser.parse_args()
     args.warmup = 2 * args.clients
     if args.smoke:
-        args.clients, args.applications, args.warmup, args.processes = 2, 4, 2, "1,2"
+        args.clients, args.applications, args.warmup, args.processes = 2, 4, 1, "1,2"
     counts = [int(n) for n in args.processes.split(",")]
     counts = [*([1] if 1 not in counts else []), *counts]  # the ratios are to one process
     samples = samples_of_forms()
